@@ -1,0 +1,73 @@
+import type { Logger } from '../log.js';
+
+// The connector layer's only view of Pinterest: everything stream-specific lives behind `Source`.
+
+export type SyncMode = 'incremental' | 'full_refresh';
+
+export interface ResourceConfig {
+  stream: string;
+  syncMode?: SyncMode;
+  interval?: string; // ISO-8601 duration
+}
+
+export interface StreamInfo {
+  name: string;
+  key: string[]; // JSON pointers, e.g. ["/CAMPAIGN_ID", "/DATE"]
+  syncModes: SyncMode[]; // first = default
+  defaultInterval: string; // ISO-8601 duration
+  documentSchema: Record<string, unknown>;
+}
+
+export interface SpecInfo {
+  configSchema: Record<string, unknown>;
+  resourceConfigSchema: Record<string, unknown>;
+  documentationUrl: string;
+  oauth2?: Record<string, unknown>;
+  resourcePathPointers: string[];
+}
+
+// Inclusive 32-bit key range of the Flow shard (Open.range keyBegin..keyEnd).
+export interface KeyRange {
+  begin: number;
+  end: number;
+}
+
+export interface OpenBinding {
+  index: number; // binding index in Open.capture.bindings (what `captured.binding` refers to)
+  resource: Required<Pick<ResourceConfig, 'stream' | 'syncMode'>> & { interval: string };
+  stateKey: string;
+}
+
+export interface PassContext {
+  binding: OpenBinding;
+  /** The binding's reduced state; kept current by the connector after every checkpoint. */
+  readonly state: Record<string, unknown>;
+  /** Emit one document. Await it: it resolves when the output has room (backpressure). */
+  emit(doc: Record<string, unknown>): Promise<void> | void;
+  /** Checkpoint: documents emitted so far plus this RFC 7396 merge patch of the binding's state. */
+  checkpoint(patch: Record<string, unknown>): Promise<void>;
+  signal: AbortSignal;
+  log: Logger;
+  range: KeyRange;
+}
+
+export interface Session {
+  /** One polling pass of a binding; the connector re-runs it every `interval`. */
+  runPass(ctx: PassContext): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SessionHooks {
+  log: Logger;
+}
+
+export interface Source<Config = unknown> {
+  spec(): SpecInfo;
+  /** Validates and normalises the endpoint config; throws UserError naming the field. */
+  parseConfig(raw: unknown): Config;
+  /** Streams available for this config (custom reports add streams). */
+  streams(config: Config): StreamInfo[];
+  /** Checks credentials and that every bound stream is reachable; throws UserError naming the binding. */
+  validate(config: Config, bindings: ResourceConfig[], log: Logger): Promise<void>;
+  openSession(config: Config, bindings: OpenBinding[], range: KeyRange, hooks: SessionHooks): Promise<Session>;
+}

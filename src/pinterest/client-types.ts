@@ -1,0 +1,32 @@
+import type { Readable } from 'node:stream';
+
+// Pinterest rate-limit categories (`x-ratelimit-category` in the OpenAPI) that a read-only capture uses.
+export type RateCategory = 'org_read' | 'org_analytics' | 'ads_read' | 'ads_analytics' | 'catalogs_read';
+
+export type QueryValue = string | number | boolean | string[] | undefined;
+
+export interface ApiRequest {
+  method?: 'GET' | 'POST';
+  /** Path below the API base URL, e.g. `/ad_accounts/123/campaigns` (already substituted). */
+  path: string;
+  query?: Record<string, QueryValue>;
+  body?: unknown; // JSON body (POST)
+  category: RateCategory;
+  /** Stream name, for error messages and per-stream request accounting. */
+  stream?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Bookmark to request the *next* page, or null when this was the last page. */
+  bookmark: string | null;
+}
+
+export interface PinterestClient {
+  /** One JSON request, with auth, rate limiting and retries. */
+  request<T = unknown>(req: ApiRequest, signal?: AbortSignal): Promise<T>;
+  /** Bookmark pagination at the configured page_size, starting from `startBookmark` when resuming. */
+  paginate<T = unknown>(req: ApiRequest, startBookmark?: string | null, signal?: AbortSignal): AsyncIterable<Page<T>>;
+  /** Plain GET of a pre-signed URL (async report file) with no Authorization header, streamed. */
+  download(url: string, signal?: AbortSignal): Promise<Readable>;
+}

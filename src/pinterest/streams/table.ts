@@ -1,0 +1,77 @@
+import type { StreamDef } from './types.js';
+
+const FULL = ['full_refresh'] as const;
+const INC = ['incremental'] as const;
+const INC_OR_FULL = ['incremental', 'full_refresh'] as const;
+
+const entity = (d: Omit<StreamDef, 'syncModes' | 'key'> & Partial<Pick<StreamDef, 'syncModes' | 'key'>>): StreamDef => ({
+  key: ['/id'],
+  syncModes: [...FULL],
+  ...d,
+});
+
+// Report streams of SPEC §4 (Airbyte's names): level → grouping keys of its rows.
+const REPORTS: Array<[name: string, level: string, key: string[]]> = [
+  ['campaign_analytics_report', 'CAMPAIGN', ['/CAMPAIGN_ID', '/DATE']],
+  ['advertiser_report', 'ADVERTISER', ['/ADVERTISER_ID', '/DATE']],
+  ['ad_group_report', 'AD_GROUP', ['/AD_GROUP_ID', '/DATE']],
+  ['pin_promotion_report', 'PIN_PROMOTION', ['/PIN_PROMOTION_ID', '/DATE']],
+  ['product_group_report', 'PRODUCT_GROUP', ['/PRODUCT_GROUP_ID', '/DATE']],
+  ['product_item_report', 'PRODUCT_ITEM', ['/PRODUCT_ITEM_ID', '/DATE']],
+  ['keyword_report', 'KEYWORD', ['/KEYWORD_ID', '/DATE']],
+  ['advertiser_targeting_report', 'ADVERTISER_TARGETING', ['/ADVERTISER_ID', '/DATE', '/TARGETING_TYPE', '/TARGETING_VALUE']],
+  ['campaign_targeting_report', 'CAMPAIGN_TARGETING', ['/CAMPAIGN_ID', '/DATE', '/TARGETING_TYPE', '/TARGETING_VALUE']],
+  ['ad_group_targeting_report', 'AD_GROUP_TARGETING', ['/AD_GROUP_ID', '/DATE', '/TARGETING_TYPE', '/TARGETING_VALUE']],
+  ['pin_promotion_targeting_report', 'PIN_PROMOTION_TARGETING', ['/PIN_PROMOTION_ID', '/DATE', '/TARGETING_TYPE', '/TARGETING_VALUE']],
+  ['product_group_targeting_report', 'PRODUCT_GROUP_TARGETING', ['/PRODUCT_GROUP_ID', '/DATE', '/TARGETING_TYPE', '/TARGETING_VALUE']],
+];
+
+export const STREAMS: StreamDef[] = [
+  // Organic
+  entity({ name: 'user_account', strategy: 'single', endpoint: '/user_account', key: ['/username'], category: 'org_read', schema: 'user_account', interval: 'PT24H', scope: 'user_account' }),
+  { name: 'user_account_analytics', strategy: 'user_analytics', endpoint: '/user_account/analytics', key: ['/date'], cursor: 'date', category: 'org_analytics', schema: 'user_account_analytics', interval: 'PT6H', syncModes: [...INC], scope: 'user_account' },
+  entity({ name: 'boards', strategy: 'list', endpoint: '/boards', category: 'org_read', schema: 'boards', interval: 'PT24H', scope: 'boards' }),
+  entity({ name: 'board_sections', strategy: 'child_list', endpoint: '/boards/{board_id}/sections', parent: 'boards', category: 'org_read', schema: 'board_sections', interval: 'PT24H', scope: 'boards' }),
+  entity({ name: 'board_pins', strategy: 'child_list', endpoint: '/boards/{board_id}/pins', parent: 'boards', category: 'org_read', schema: 'board_pins', interval: 'PT24H', scope: 'boards' }),
+  entity({ name: 'board_section_pins', strategy: 'child_list', endpoint: '/boards/{board_id}/sections/{section_id}/pins', parent: 'board_sections', category: 'org_read', schema: 'board_section_pins', interval: 'PT24H', scope: 'boards' }),
+  { name: 'pin_analytics', strategy: 'pin_analytics', endpoint: '/pins/analytics', parent: 'board_pins', key: ['/PIN_ID', '/DATE'], cursor: 'DATE', category: 'org_analytics', schema: 'pin_analytics', interval: 'PT24H', syncModes: [...INC], scope: 'pin_analytics', options: { batch: 100 } },
+
+  // Ads entities
+  entity({ name: 'ad_accounts', strategy: 'list', endpoint: '/ad_accounts', category: 'ads_read', schema: 'ad_accounts', interval: 'PT24H', scope: 'ads' }),
+  entity({ name: 'campaigns', strategy: 'incremental_list', endpoint: '/ad_accounts/{ad_account_id}/campaigns', parent: 'ad_accounts', cursor: 'updated_time', category: 'ads_read', schema: 'campaigns', interval: 'PT1H', syncModes: [...INC_OR_FULL], scope: 'ads' }),
+  entity({ name: 'ad_groups', strategy: 'incremental_list', endpoint: '/ad_accounts/{ad_account_id}/ad_groups', parent: 'ad_accounts', cursor: 'updated_time', category: 'ads_read', schema: 'ad_groups', interval: 'PT1H', syncModes: [...INC_OR_FULL], scope: 'ads' }),
+  entity({ name: 'ads', strategy: 'incremental_list', endpoint: '/ad_accounts/{ad_account_id}/ads', parent: 'ad_accounts', cursor: 'updated_time', category: 'ads_read', schema: 'ads', interval: 'PT1H', syncModes: [...INC_OR_FULL], scope: 'ads' }),
+  entity({ name: 'audiences', strategy: 'child_list', endpoint: '/ad_accounts/{ad_account_id}/audiences', parent: 'ad_accounts', category: 'ads_read', schema: 'audiences', interval: 'PT24H', scope: 'ads', options: { variants: [{ ownership_type: 'OWNED' }, { ownership_type: 'RECEIVED' }] } }),
+  entity({ name: 'customer_lists', strategy: 'child_list', endpoint: '/ad_accounts/{ad_account_id}/customer_lists', parent: 'ad_accounts', category: 'ads_read', schema: 'customer_lists', interval: 'PT24H', scope: 'ads' }),
+  entity({ name: 'conversion_tags', strategy: 'child_list', endpoint: '/ad_accounts/{ad_account_id}/conversion_tags', parent: 'ad_accounts', category: 'ads_read', schema: 'conversion_tags', interval: 'PT24H', scope: 'ads', options: { paginated: false } }),
+  entity({ name: 'keywords', strategy: 'child_list', endpoint: '/ad_accounts/{ad_account_id}/keywords', parent: 'ad_accounts', category: 'ads_read', schema: 'keywords', interval: 'PT24H', scope: 'ads', options: { batchParam: 'ad_group_ids', batchParent: 'ad_groups', batch: 250, alsoUnfiltered: true, alsoPerCampaign: true } }),
+
+  // Catalogs
+  entity({ name: 'catalogs', strategy: 'list', endpoint: '/catalogs', category: 'catalogs_read', schema: 'catalogs', interval: 'PT24H', scope: 'catalogs' }),
+  entity({ name: 'catalogs_feeds', strategy: 'list', endpoint: '/catalogs/feeds', category: 'catalogs_read', schema: 'catalogs_feeds', interval: 'PT24H', scope: 'catalogs', options: { drop: ['credentials'] } }),
+  entity({ name: 'catalogs_product_groups', strategy: 'list', endpoint: '/catalogs/product_groups', category: 'catalogs_read', schema: 'catalogs_product_groups', interval: 'PT24H', scope: 'catalogs', options: { emptyOn409: true } }),
+
+  // Sync ads analytics
+  { name: 'ad_account_analytics', strategy: 'sync_analytics', endpoint: '/ad_accounts/{ad_account_id}/analytics', parent: 'ad_accounts', key: ['/AD_ACCOUNT_ID', '/DATE'], cursor: 'DATE', category: 'ads_analytics', schema: 'ad_account_analytics', interval: 'PT6H', syncModes: [...INC], scope: 'ads', options: { idColumn: 'AD_ACCOUNT_ID' } },
+  { name: 'campaign_analytics', strategy: 'sync_analytics', endpoint: '/ad_accounts/{ad_account_id}/campaigns/analytics', parent: 'campaigns', key: ['/CAMPAIGN_ID', '/DATE'], cursor: 'DATE', category: 'ads_analytics', schema: 'campaign_analytics', interval: 'PT6H', syncModes: [...INC], scope: 'ads', options: { idParam: 'campaign_ids', idColumn: 'CAMPAIGN_ID', batch: 250 } },
+  { name: 'ad_group_analytics', strategy: 'sync_analytics', endpoint: '/ad_accounts/{ad_account_id}/ad_groups/analytics', parent: 'ad_groups', key: ['/AD_GROUP_ID', '/DATE'], cursor: 'DATE', category: 'ads_analytics', schema: 'ad_group_analytics', interval: 'PT6H', syncModes: [...INC], scope: 'ads', options: { idParam: 'ad_group_ids', idColumn: 'AD_GROUP_ID', batch: 250 } },
+  { name: 'ad_analytics', strategy: 'sync_analytics', endpoint: '/ad_accounts/{ad_account_id}/ads/analytics', parent: 'ads', key: ['/AD_ID', '/DATE'], cursor: 'DATE', category: 'ads_analytics', schema: 'ad_analytics', interval: 'PT6H', syncModes: [...INC], scope: 'ads', options: { idParam: 'ad_ids', idColumn: 'AD_ID', batch: 250 } },
+
+  // Async reports
+  ...REPORTS.map(([name, level, key]): StreamDef => ({
+    name,
+    strategy: 'async_report',
+    endpoint: '/ad_accounts/{ad_account_id}/reports',
+    parent: 'ad_accounts',
+    key,
+    cursor: 'DATE',
+    category: 'ads_analytics',
+    schema: level.endsWith('_TARGETING') ? 'targeting_report' : 'report',
+    interval: 'PT24H',
+    syncModes: [...INC],
+    scope: 'ads',
+    options: { level, granularity: 'DAY' },
+  })),
+];
+
+export const STREAMS_BY_NAME = new Map(STREAMS.map((s) => [s.name, s]));
