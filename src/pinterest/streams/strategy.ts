@@ -1,0 +1,34 @@
+import type { PassContext } from '../../connector/source.js';
+import type { PinterestClient } from '../client-types.js';
+import type { PinterestConfig } from '../config.js';
+import type { StreamDef } from './types.js';
+
+// Parent entities that fan child streams out. Implementations list through the client and cache
+// per session pass, honouring `account_ids` and the shard key range for ad accounts.
+export interface AdAccountRef { id: string; currency?: string }
+export interface BoardRef { id: string }
+export interface SectionRef { id: string; board_id: string }
+export interface EntityRef { id: string; ad_account_id: string; status?: string; campaign_id?: string; ad_group_id?: string }
+
+export interface Parents {
+  /** Ad accounts this shard owns (account_ids filter + hash of id within the shard range). */
+  adAccounts(signal?: AbortSignal): Promise<AdAccountRef[]>;
+  boards(signal?: AbortSignal): Promise<BoardRef[]>;
+  sections(board: BoardRef, signal?: AbortSignal): Promise<SectionRef[]>;
+  /** Campaigns / ad groups / ads of an account, every configured entity status. */
+  entities(kind: 'campaigns' | 'ad_groups' | 'ads', account: AdAccountRef, signal?: AbortSignal): Promise<EntityRef[]>;
+  /** Whether this shard captures user-level (organic) streams: its range contains 0. */
+  ownsUserLevel(): boolean;
+}
+
+export interface StrategyEnv {
+  def: StreamDef;
+  config: PinterestConfig;
+  client: PinterestClient;
+  parents: Parents;
+  ctx: PassContext;
+  /** Today's date (UTC, YYYY-MM-DD) as the session sees it; injectable for tests via config.advanced.today. */
+  today: string;
+}
+
+export type StrategyFn = (env: StrategyEnv) => Promise<void>;
