@@ -1,3 +1,4 @@
+import type { CustomReport, PinterestConfig } from '../config.js';
 import type { StreamDef } from './types.js';
 
 const FULL = ['full_refresh'] as const;
@@ -75,3 +76,48 @@ export const STREAMS: StreamDef[] = [
 ];
 
 export const STREAMS_BY_NAME = new Map(STREAMS.map((s) => [s.name, s]));
+
+// Row id columns per async report level (the grouping ids its rows carry).
+const LEVEL_IDS: Record<string, string[]> = {
+  ADVERTISER: ['ADVERTISER_ID'],
+  CAMPAIGN: ['CAMPAIGN_ID'],
+  AD_GROUP: ['AD_GROUP_ID'],
+  PIN_PROMOTION: ['PIN_PROMOTION_ID'],
+  KEYWORD: ['KEYWORD_ID'],
+  PRODUCT_GROUP: ['PRODUCT_GROUP_ID'],
+  PRODUCT_ITEM: ['PRODUCT_ITEM_ID'],
+};
+
+export function reportKey(level: string, granularity: string): string[] {
+  const targeting = level.endsWith('_TARGETING');
+  const base = level.replace(/_TARGETING$/, '');
+  const ids = LEVEL_IDS[base] ?? ['ADVERTISER_ID'];
+  return [
+    ...ids.map((c) => `/${c}`),
+    ...(granularity === 'TOTAL' ? [] : ['/DATE']),
+    ...(targeting ? ['/TARGETING_TYPE', '/TARGETING_VALUE'] : []),
+  ];
+}
+
+/** Stream definition for one `custom_reports[]` entry (stream `custom_<name>`). */
+export function customReportDef(report: CustomReport): StreamDef {
+  return {
+    name: `custom_${report.name}`,
+    strategy: 'async_report',
+    endpoint: '/ad_accounts/{ad_account_id}/reports',
+    parent: 'ad_accounts',
+    key: reportKey(report.level, report.granularity),
+    cursor: 'DATE',
+    category: 'ads_analytics',
+    schema: `custom_${report.name}`,
+    interval: 'PT24H',
+    syncModes: ['incremental'],
+    scope: 'ads',
+    options: { level: report.level, granularity: report.granularity, custom: report },
+  };
+}
+
+/** Every stream available for a config: the static table plus one per custom report. */
+export function streamDefs(config: Pick<PinterestConfig, 'custom_reports'>): StreamDef[] {
+  return [...STREAMS, ...config.custom_reports.map(customReportDef)];
+}
