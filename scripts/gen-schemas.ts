@@ -467,6 +467,66 @@ outputs.targeting_report = columnsDocument([...reportColumns, 'TARGETING_TYPE', 
 // The report DATE may be absent (TOTAL granularity) or carry an hour (HOUR): leave it unformatted.
 for (const r of ['report', 'targeting_report']) ((outputs[r]!.properties as Record<string, Schema>).DATE = { type: ['string', 'null'] });
 
+// Sample documents assembled from the OpenAPI `example` values, for tests/schemas-streams.test.ts:
+// what Pinterest documents its responses to look like must validate against our schemas.
+function sample(src: Obj, stack: string[] = []): Json | undefined {
+  if (typeof src.$ref === 'string') return stack.includes(src.$ref) ? undefined : sample(deref(src.$ref), [...stack, src.$ref]);
+  if (src.example !== undefined) return src.example;
+  let out: Obj | undefined;
+  for (const part of (src.allOf as Obj[] | undefined) ?? []) {
+    const v = sample(part, stack);
+    if (v && typeof v === 'object' && !Array.isArray(v)) out = { ...(out ?? {}), ...v };
+  }
+  const variants = (src.oneOf ?? src.anyOf) as Obj[] | undefined;
+  if (variants?.length) {
+    const v = sample(variants[0]!, stack);
+    if (v && typeof v === 'object' && !Array.isArray(v)) out = { ...(out ?? {}), ...v };
+    else if (v !== undefined && !out) return v;
+  }
+  if (src.properties) {
+    for (const [k, p] of Object.entries(src.properties as Obj)) {
+      const v = sample(p as Obj, stack);
+      if (v !== undefined) (out ??= {})[k] = v;
+    }
+  }
+  if (src.items) {
+    const v = sample(src.items as Obj, stack);
+    return v === undefined ? undefined : [v];
+  }
+  return out;
+}
+
+/** What the connector does to every document: top-level ids as strings, dropped fields gone. */
+function asCaptured(doc: Obj, drop: string[] = []): Obj {
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(doc)) {
+    if (drop.includes(k)) continue;
+    out[k] = isIdName(k) && typeof v === 'number' ? String(v) : v;
+  }
+  return out;
+}
+
+const samples: Record<string, Obj[]> = {};
+for (const e of ENTITY_STREAMS) {
+  const doc = sample(source(e));
+  if (doc && typeof doc === 'object' && !Array.isArray(doc)) {
+    // Some component examples omit the key; the API always returns it.
+    for (const k of e.key) doc[k] ??= `sample-${k}`;
+    samples[e.stream] = [asCaptured(doc, e.drop)];
+  }
+}
+for (const [stream, component] of [['ad_account_analytics', 'AdAccountAnalyticsResponse'], ['campaign_analytics', 'CampaignsAnalyticsResponse'], ['ad_group_analytics', 'AdGroupsAnalyticsResponse'], ['ad_analytics', 'AdsAnalyticsResponse']] as const) {
+  const item = componentSchemas[component]?.items as Obj | undefined;
+  if (item?.example) samples[stream] = [asCaptured(item.example as Obj)];
+}
+{
+  const daily = sample(componentSchemas.AnalyticsDailyMetrics!) as Obj;
+  samples.user_account_analytics = [daily];
+  const pinDaily = ((componentSchemas.PinAnalyticsMetricsResponse!.properties as Obj).daily_metrics as Obj).items as Obj;
+  const d = sample(pinDaily) as Obj;
+  samples.pin_analytics = [{ PIN_ID: '1234567890', DATE: d.date as string, data_status: d.data_status as string, ...(d.metrics as Obj) }];
+}
+
 const schemaDir = join(ROOT, 'resources', 'schemas');
 mkdirSync(schemaDir, { recursive: true });
 for (const name of Object.keys(outputs).sort()) writeFileSync(join(schemaDir, `${name}.json`), pretty(outputs[name]) + '\n');
@@ -483,8 +543,14 @@ function pretty(v: unknown, indent = ''): string {
 
 
 
+mkdirSync(join(ROOT, 'tests', 'fixtures'), { recursive: true });
+const sampleOut: Record<string, Obj[]> = {};
+for (const k of Object.keys(samples).sort()) sampleOut[k] = samples[k]!;
+writeFileSync(join(ROOT, 'tests', 'fixtures', 'openapi-samples.json'), JSON.stringify(sampleOut, null, 1) + '\n');
+
 console.log(
   JSON.stringify({
+    samples: Object.keys(sampleOut).length,
     schemas: Object.keys(outputs).length,
     sync_columns: SYNC_COLUMNS.length,
     async_columns: ASYNC_COLUMNS.length,
