@@ -172,31 +172,37 @@ function convertProp(name: string, src: Obj, stack: string[]): Schema {
 // ---------------------------------------------------------------------------------------------
 // Streams
 
-function listItemSchema(path: string): Obj {
+function responseSchema(path: string): Obj {
   const op = paths[path]?.get;
   if (!op) throw new Error(`no GET ${path} in the OpenAPI description`);
-  const resp = (((op.responses as Obj)['200'] as Obj).content as Obj)['application/json'] as Obj;
+  return ((((op.responses as Obj)['200'] as Obj).content as Obj)['application/json'] as Obj).schema as Obj;
+}
+
+/** The document schema behind an endpoint: the `items` of a list response, or the object itself. */
+function endpointDocument(path: string, single: boolean): Obj {
+  const resp = responseSchema(path);
+  if (single) return resp;
   const find = (s: Obj): Obj | undefined => {
     if (s.$ref) return find(deref(s.$ref as string));
     const items = (s.properties as Obj | undefined)?.items as Obj | undefined;
     if (items?.items) return items.items as Obj;
-    // The most specific part (the endpoint's own items) comes last.
+    // The most specific part (the endpoint's own items) comes last; Paginated's are untyped.
     for (const p of [...((s.allOf as Obj[] | undefined) ?? [])].reverse()) {
       const f = find(p);
-      if (f && Object.keys(f).length === 0) continue;
-      if (f) return f;
+      if (f && Object.keys(f).length) return f;
     }
     return undefined;
   };
-  const item = find(resp.schema as Obj);
+  const item = find(resp);
   if (!item) throw new Error(`no items in GET ${path}`);
   return item;
 }
 
 interface EntityStream {
   stream: string;
-  /** List endpoint (its items' schema) or a component name. */
-  source: { path: string } | { component: string };
+  /** Endpoint whose response items (or whole response, when `single`) are the documents. */
+  path: string;
+  single?: boolean;
   key: string[];
   drop?: string[];
   /** Fields the connector adds to each document. */
@@ -206,27 +212,25 @@ interface EntityStream {
 }
 
 const ENTITY_STREAMS: EntityStream[] = [
-  { stream: 'user_account', source: { path: '/user_account' }, key: ['username'] },
-  { stream: 'boards', source: { path: '/boards' }, key: ['id'] },
-  { stream: 'board_sections', source: { path: '/boards/{board_id}/sections' }, key: ['id'], add: { board_id: { type: 'string' } } },
-  { stream: 'board_pins', source: { path: '/boards/{board_id}/pins' }, key: ['id'] },
-  { stream: 'board_section_pins', source: { path: '/boards/{board_id}/sections/{section_id}/pins' }, key: ['id'] },
-  { stream: 'ad_accounts', source: { path: '/ad_accounts' }, key: ['id'] },
-  { stream: 'campaigns', source: { path: '/ad_accounts/{ad_account_id}/campaigns' }, key: ['id'] },
-  { stream: 'ad_groups', source: { path: '/ad_accounts/{ad_account_id}/ad_groups' }, key: ['id'] },
-  { stream: 'ads', source: { path: '/ad_accounts/{ad_account_id}/ads' }, key: ['id'] },
-  { stream: 'audiences', source: { path: '/ad_accounts/{ad_account_id}/audiences' }, key: ['id'] },
-  { stream: 'customer_lists', source: { path: '/ad_accounts/{ad_account_id}/customer_lists' }, key: ['id'] },
-  { stream: 'conversion_tags', source: { path: '/ad_accounts/{ad_account_id}/conversion_tags' }, key: ['id'] },
-  { stream: 'keywords', source: { path: '/ad_accounts/{ad_account_id}/keywords' }, key: ['id'] },
-  { stream: 'catalogs', source: { path: '/catalogs' }, key: ['id'] },
-  { stream: 'catalogs_feeds', source: { path: '/catalogs/feeds' }, key: ['id'], drop: ['credentials'] },
-  { stream: 'catalogs_product_groups', source: { path: '/catalogs/product_groups' }, key: ['id'], opaque: ['filters'] },
+  { stream: 'user_account', path: '/user_account', single: true, key: ['username'] },
+  { stream: 'boards', path: '/boards', key: ['id'] },
+  { stream: 'board_sections', path: '/boards/{board_id}/sections', key: ['id'], add: { board_id: { type: 'string' } } },
+  { stream: 'board_pins', path: '/boards/{board_id}/pins', key: ['id'] },
+  { stream: 'board_section_pins', path: '/boards/{board_id}/sections/{section_id}/pins', key: ['id'] },
+  { stream: 'ad_accounts', path: '/ad_accounts', key: ['id'] },
+  { stream: 'campaigns', path: '/ad_accounts/{ad_account_id}/campaigns', key: ['id'] },
+  { stream: 'ad_groups', path: '/ad_accounts/{ad_account_id}/ad_groups', key: ['id'] },
+  { stream: 'ads', path: '/ad_accounts/{ad_account_id}/ads', key: ['id'] },
+  { stream: 'audiences', path: '/ad_accounts/{ad_account_id}/audiences', key: ['id'] },
+  { stream: 'customer_lists', path: '/ad_accounts/{ad_account_id}/customer_lists', key: ['id'] },
+  { stream: 'conversion_tags', path: '/ad_accounts/{ad_account_id}/conversion_tags', key: ['id'] },
+  { stream: 'keywords', path: '/ad_accounts/{ad_account_id}/keywords', key: ['id'] },
+  { stream: 'catalogs', path: '/catalogs', key: ['id'] },
+  { stream: 'catalogs_feeds', path: '/catalogs/feeds', key: ['id'], drop: ['credentials'] },
+  { stream: 'catalogs_product_groups', path: '/catalogs/product_groups', key: ['id'], opaque: ['filters'] },
 ];
 
-function source(e: EntityStream): Obj {
-  return 'path' in e.source ? (e.source.path === '/user_account' ? (((((paths['/user_account']!.get!.responses as Obj)['200'] as Obj).content as Obj)['application/json'] as Obj).schema as Obj) : listItemSchema(e.source.path)) : componentSchemas[e.source.component]!;
-}
+const source = (e: EntityStream): Obj => endpointDocument(e.path, e.single ?? false);
 
 function entitySchema(e: EntityStream): Schema {
   const s = convert(source(e));
