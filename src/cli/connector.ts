@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { runConnector } from '../connector/connector.js';
+import type { Source } from '../connector/source.js';
 import { UserError } from '../errors.js';
 import { log } from '../log.js';
 import { createPinterestSource } from '../pinterest/source.js';
@@ -18,12 +19,12 @@ export function register(program: Command): void {
   });
 }
 
-export async function runStdioConnector(): Promise<void> {
+export async function runStdioConnector<C>(source: Source<C> = createPinterestSource() as unknown as Source<C>): Promise<void> {
   const { requests, sink } = streamTransport(codecFromEnv(), process.stdin, process.stdout);
   const ctrl = new AbortController();
   const stop = (sig: string) => () => ctrl.abort(new Error(sig));
   process.once('SIGTERM', stop('SIGTERM'));
   process.once('SIGINT', stop('SIGINT'));
-  await runConnector(createPinterestSource(), requests, sink, { log, signal: ctrl.signal });
+  await runConnector(source, requests, sink, { log, signal: ctrl.signal });
   await sink.flush();
 }
