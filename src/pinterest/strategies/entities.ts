@@ -104,28 +104,81 @@ interface PageHandler {
 
 const isGone = (err: unknown): boolean => err instanceof PinterestApiError && err.status === 404;
 
+type PageT = { items: unknown[]; bookmark: string | null };
+
+interface Planned {
+  unit: Unit;
+  resumed?: PassState;
+  it: AsyncIterator<PageT>;
+  first: Promise<IteratorResult<PageT>>;
+}
+
+const noop = () => {};
+
+function aheadOf(env: StrategyEnv): number {
+  const v = env.config.advanced?.parallel_requests;
+  return typeof v === 'number' && v >= 1 ? Math.floor(v) : 8;
+}
+
+// Units are consumed strictly in order (so checkpoints stay ordered), but the first page of the next
+// few units is already in flight while the current one is emitted: child listings are mostly one
+// page each, and a sequential walk would be bound by latency instead of by the rate limit.
+async function* planned(env: StrategyEnv, units: AsyncIterable<Unit>, resume: PassState | undefined): AsyncIterable<Planned> {
+  const ahead = aheadOf(env);
+  const queue: Planned[] = [];
+  const src = units[Symbol.asyncIterator]();
+  let exhausted = false;
+  for (;;) {
+    while (!exhausted && queue.length < ahead) {
+      const r = await src.next();
+      if (r.done) {
+        exhausted = true;
+        break;
+      }
+      const unit = r.value;
+      let start: string | null = null;
+      let resumed: PassState | undefined;
+      if (resume) {
+        const c = comparePos(unit.pos, resume.pos);
+        if (c < 0) continue;
+        if (c === 0) {
+          if (resume.bookmark === null) continue;
+          start = resume.bookmark;
+          resumed = resume;
+        }
+      }
+      const it = unitPages(env, unit, start)[Symbol.asyncIterator]();
+      const first = it.next();
+      first.catch(noop);
+      queue.push({ unit, resumed, it, first });
+    }
+    const p = queue.shift();
+    if (!p) return;
+    yield p;
+  }
+}
+
 /** Walks units in order, resuming after the saved position, checkpointing after every page. */
 async function walk(env: StrategyEnv, units: (resume: PassState | undefined) => AsyncIterable<Unit>, handler: PageHandler): Promise<void> {
   const { ctx } = env;
   const resume = passState(env);
   const checkpoint = (unit: Unit, bookmark: string | null, patch: PagePatch | void) =>
     ctx.checkpoint({ ...(patch?.top ?? {}), pass: { pos: unit.pos, bookmark, ...(patch?.pass ?? {}) } });
-  for await (const unit of units(resume)) {
-    let start: string | null = null;
-    let resumed: PassState | undefined;
-    if (resume) {
-      const c = comparePos(unit.pos, resume.pos);
-      if (c < 0) continue;
-      if (c === 0) {
-        if (resume.bookmark === null) continue;
-        start = resume.bookmark;
-        resumed = resume;
-      }
-    }
+  for await (const { unit, it, first, resumed: resumedAt } of planned(env, units(resume), resume)) {
+    let resumed = resumedAt;
     let pages = 0;
     try {
-      for await (const page of unitPages(env, unit, start)) {
+      let next = first;
+      for (;;) {
+        const r = await next;
+        if (r.done) break;
+        const page = r.value;
         pages++;
+        // Fetch the following page while this one is emitted.
+        if (page.bookmark !== null) {
+          next = it.next();
+          next.catch(noop);
+        } else next = Promise.resolve({ done: true, value: undefined });
         const patch = await handler.onPage(unit, page.items, page.bookmark === null, resumed);
         resumed = undefined;
         await checkpoint(unit, page.bookmark, patch);
@@ -299,8 +352,11 @@ const keywordsUnits = (env: StrategyEnv, resume: PassState | undefined) =>
 
 async function* boardUnits(env: StrategyEnv, resume: PassState | undefined): AsyncIterable<Unit> {
   const sectioned = env.def.endpoint.includes('{section_id}');
-  for (const board of await env.parents.boards(env.ctx.signal)) {
-    if (before([board.id], resume)) continue;
+  const boards = (await env.parents.boards(env.ctx.signal)).filter((b) => !before([b.id], resume));
+  const ahead = aheadOf(env);
+  for (const [i, board] of boards.entries()) {
+    // Section listings of the next boards are fetched ahead too (memoized by Parents).
+    if (sectioned) for (const b of boards.slice(i + 1, i + 1 + ahead)) env.parents.sections(b, env.ctx.signal).catch(noop);
     if (!sectioned) {
       yield { pos: [board.id], path: fill(env.def.endpoint, { board_id: board.id }), extra: { board_id: board.id } };
       continue;
