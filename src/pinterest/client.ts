@@ -250,6 +250,10 @@ class Client implements PinterestClient {
         }
       }
       const body = errorBody(res.body);
+      if (status === 401 && body.code === 3) {
+        // Authenticated, but the token lacks a scope this endpoint needs.
+        throw new PinterestApiError(`Pinterest refused ${where}: ${describe(status, body)}. The token lacks a scope this stream needs; re-authorize with the required scopes.`, status, body.code, body.message, method, req.path, req.stream);
+      }
       if (status === 401) {
         if (this.tokens.refreshable && !reauthed) {
           reauthed = true;
@@ -372,7 +376,8 @@ class Client implements PinterestClient {
         await this.transientWait(transient++, where, `HTTP ${res.statusCode}`, signal);
         continue;
       }
-      const clientProblem = /client/i.test(body.message ?? '') && !/refresh/i.test(body.message ?? '');
+      // Basic auth failing (401) is the app's client id/secret; a refused grant (400) is the token.
+      const clientProblem = res.statusCode === 401 || (/client/i.test(body.message ?? '') && !/refresh/i.test(body.message ?? ''));
       const field = clientProblem ? 'credentials.client_id / credentials.client_secret' : 'credentials.refresh_token';
       throw new UserError(
         clientProblem
