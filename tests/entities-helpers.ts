@@ -67,3 +67,62 @@ interface OperationInfo {
 
 const OPS = (JSON.parse(readFileSync(new URL('../resources/openapi/operations.json', import.meta.url), 'utf8')) as { operations: OperationInfo[] }).operations;
 export const OPERATIONS = new Map(OPS.map((o) => [o.operationId, o]));
+
+import type { KeyRange, PassContext } from '../src/connector/source.js';
+import { applyMergePatch } from '../src/connector/state.js';
+import { openPinterestSession } from '../src/pinterest/session.js';
+import { parseConfig } from '../src/pinterest/config-parse.js';
+
+export const FULL_RANGE: KeyRange = { begin: 0, end: 0xffffffff };
+
+export class Crash extends Error {}
+
+export interface PassRun {
+  docs: Doc[];
+  /** Documents covered by the last checkpoint (what survives a crash). */
+  committed: Doc[];
+  state: Record<string, unknown>;
+  checkpoints: number;
+  crashed: boolean;
+}
+
+/** One binding pass through the real session, state merged like Flow; optionally "crash" (stop
+ * without committing) right after the `crashAfter`-th checkpoint has been taken. */
+export async function runPass(
+  rawConfig: Record<string, unknown>,
+  stream: string,
+  opts: { state?: Record<string, unknown>; syncMode?: 'incremental' | 'full_refresh'; range?: KeyRange; crashAfter?: number } = {},
+): Promise<PassRun> {
+  const config = parseConfig(rawConfig);
+  const range = opts.range ?? FULL_RANGE;
+  const binding = { index: 0, resource: { stream, syncMode: opts.syncMode ?? 'incremental', interval: 'PT1H' }, stateKey: stream };
+  const session = await openPinterestSession(config, [binding], range, { log: quietLog });
+  const run: PassRun = { docs: [], committed: [], state: structuredClone(opts.state ?? {}), checkpoints: 0, crashed: false };
+  const ac = new AbortController();
+  const ctx: PassContext = {
+    binding,
+    get state() {
+      return run.state;
+    },
+    emit: (d) => void run.docs.push(d),
+    async checkpoint(patch) {
+      run.state = applyMergePatch(run.state, structuredClone(patch)) as Record<string, unknown>;
+      run.committed = [...run.docs];
+      run.checkpoints++;
+      if (opts.crashAfter !== undefined && run.checkpoints >= opts.crashAfter) throw new Crash('crash');
+    },
+    signal: ac.signal,
+    log: quietLog,
+    range,
+  };
+  try {
+    await session.runPass(ctx);
+  } catch (err) {
+    if (!(err instanceof Crash)) throw err;
+    run.crashed = true;
+    ac.abort();
+  } finally {
+    await session.close();
+  }
+  return run;
+}
