@@ -220,6 +220,10 @@ class Client implements PinterestClient {
     });
   }
 
+  private unresolvable(): UserError {
+    return new UserError(`advanced.api_base_url: the host ${new URL(this.base).hostname} cannot be resolved`, { field: 'advanced.api_base_url' });
+  }
+
   async request<T = unknown>(req: ApiRequest, signal?: AbortSignal): Promise<T> {
     const method = req.method ?? 'GET';
     const where = this.where(method, req.path, req.stream);
@@ -234,6 +238,7 @@ class Client implements PinterestClient {
         res = await this.send(req, token, signal);
       } catch (err) {
         if (signal?.aborted) throw abortError(signal);
+        if ((err as { code?: string }).code === 'ENOTFOUND') throw this.unresolvable();
         if (!isTransientNetworkError(err)) throw err;
         await this.transientWait(transient++, where, (err as Error).message, signal);
         continue;
@@ -349,6 +354,7 @@ class Client implements PinterestClient {
         });
       } catch (err) {
         if (signal?.aborted) throw abortError(signal);
+        if ((err as { code?: string }).code === 'ENOTFOUND') throw this.unresolvable();
         if (!isTransientNetworkError(err)) throw err;
         await this.transientWait(transient++, where, (err as Error).message, signal);
         continue;
