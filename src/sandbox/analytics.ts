@@ -219,12 +219,12 @@ export class Analytics {
     else if (col.micro) v = (h % 500_000) * 10_000;
     else if (col.big) v = 100 + (h % 50_000);
     else v = h % 500;
-    if (col.conversion) {
-      const f = attributionFactor(at) * this.restateFactor(ctx, day, col, ids);
-      v = col.rate || col.dollar ? Math.round(v * f * 100) / 100 : Math.round(v * f);
-    } else if (this.restatements.length) {
+    const round = (x: number) => (col.rate || col.dollar ? Math.round(x * 100) / 100 : Math.round(x));
+    if (col.conversion) v = round(v * attributionFactor(at));
+    if (this.restatements.length) {
+      // Restating multiplies the value as it was reported before.
       const f = this.restateFactor(ctx, day, col, ids);
-      if (f !== 1) v = col.rate || col.dollar ? Math.round(v * f * 100) / 100 : Math.round(v * f);
+      if (f !== 1) v = round(v * f);
     }
     return v;
   }
