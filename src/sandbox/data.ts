@@ -2,7 +2,7 @@
 // (seed, A, N) plus the few mutations made through the control API, so a large shape never
 // materialises its pins or ads. Ids encode their indices, so lookups by id are arithmetic.
 import { hash, pick, strHash } from './hash.js';
-import { isoDateTime } from './dates.js';
+import { isoDateTime, isoDateTimeZ } from './dates.js';
 import type { SandboxShape } from './scale.js';
 
 export const ENTITY_STATUSES = ['ACTIVE', 'PAUSED', 'ARCHIVED', 'DRAFT', 'DELETED_DRAFT'] as const;
@@ -207,7 +207,7 @@ export class SandboxData {
       status,
       budget_in_micro_currency: 10_000_000 + (h % 90) * 1_000_000,
       bid_in_micro_currency: h % 2 ? 1_500_000 : null,
-      optimization_goal_metadata: null,
+      optimization_goal_metadata: {},
       budget_type: h % 3 === 0 ? 'LIFETIME' : 'DAILY',
       start_time: created + 86_400,
       end_time: null,
@@ -620,9 +620,9 @@ export class SandboxData {
   catalog(k: number): Doc {
     const created = EPOCH_S + (this.h(60, k) % YEAR_S);
     return {
-      created_at: isoDateTime(created),
+      created_at: isoDateTimeZ(created),
       id: this.catalogId(k),
-      updated_at: isoDateTime(created + (this.h(61, k) % YEAR_S)),
+      updated_at: isoDateTimeZ(created + (this.h(61, k) % YEAR_S)),
       name: `Sandbox catalog ${k + 1}`,
       catalog_type: 'RETAIL',
     };
@@ -640,9 +640,9 @@ export class SandboxData {
     const h = this.h(62, k, f);
     const created = EPOCH_S + (h % YEAR_S);
     return {
-      created_at: isoDateTime(created),
+      created_at: isoDateTimeZ(created),
       id: this.feedId(k, f),
-      updated_at: isoDateTime(created + (h % (90 * 86_400))),
+      updated_at: isoDateTimeZ(created + (h % (90 * 86_400))),
       name: `Product feed ${k + 1}.${f + 1}`,
       format: pick(['TSV', 'CSV', 'XML'], h),
       catalog_type: 'RETAIL',

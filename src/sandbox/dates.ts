@@ -33,9 +33,14 @@ export function dayToUnixSeconds(day: number): number {
   return day * 86_400;
 }
 
+/** Boards and pins: ISO-8601 without a zone, as the real API sends them (Airbyte types them timestamp_without_timezone). */
 export function isoDateTime(unixSeconds: number): string {
-  // Pinterest's date-time strings: ISO-8601 without milliseconds.
   return new Date(unixSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, '');
+}
+
+/** Catalogs and feeds: ISO-8601 UTC with `Z` (CatalogsDbItem example). */
+export function isoDateTimeZ(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** Monday of the ISO week containing `day` (1970-01-01 was a Thursday). */
