@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ACCESS_TOKEN, GOOD_CONFIG, INTERNAL_SPEC, assertProtocolResponse, collect, finalError, runJson, spawnConnector } from './flow-harness.js';
 import { STREAMS } from '../src/pinterest/streams/table.js';
+import { startSandbox } from '../src/sandbox/index.js';
 
 const SPEC4_STREAMS = [
   'user_account', 'user_account_analytics', 'boards', 'board_sections', 'board_pins', 'board_section_pins', 'pin_analytics',
@@ -76,14 +77,17 @@ test('discover: custom reports become custom_<name> streams', async () => {
 });
 
 test('validate: resourcePath per binding, in order', async () => {
+  // Validate reaches Pinterest (credentials, scopes), so it runs against the sandbox.
+  const sb = await startSandbox({ staticToken: ACCESS_TOKEN });
+  const config = { ...GOOD_CONFIG, advanced: { api_base_url: sb.baseUrl } };
   const run = await runJson([
     INTERNAL_SPEC,
     validate([
       { resourceConfig: { stream: 'campaigns', syncMode: 'incremental', interval: 'PT30M' }, collection: { name: 'acmeCo/campaigns', key: ['/id'] }, backfill: 2 },
       { resourceConfig: { stream: 'boards', syncMode: 'full_refresh' }, collection: { name: 'acmeCo/boards' } },
       { resourceConfig: { stream: 'ad_analytics' }, collection: { name: 'acmeCo/ad_analytics' } },
-    ]),
-  ]);
+    ], config),
+  ]).finally(() => sb.close());
   assert.equal(run.code, 0, run.stderr);
   assert.equal(assertProtocolResponse(run.responses[1]!), 'validated');
   assert.deepEqual(run.responses[1], { validated: { bindings: [{ resourcePath: ['campaigns'] }, { resourcePath: ['boards'] }, { resourcePath: ['ad_analytics'] }] } });

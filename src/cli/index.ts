@@ -5,6 +5,7 @@ import { register as registerSpec } from './spec.js';
 import { register as registerDiscover } from './discover.js';
 import { register as registerValidate } from './validate.js';
 import { register as registerCapture } from './capture.js';
+import { register as registerSandbox } from './sandbox.js';
 
 // Each command lives in its own module and registers itself here.
 export function registerCommands(program: Command): void {
@@ -14,4 +15,5 @@ export function registerCommands(program: Command): void {
   registerDiscover(program);
   registerValidate(program);
   registerCapture(program);
+  registerSandbox(program);
 }
