@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import protobuf from 'protobufjs';
-import { GOOD_CONFIG, TEST_CONNECTOR, finalError, spawnConnector, ROOT } from './flow-harness.js';
+import { ACCESS_TOKEN, GOOD_CONFIG, TEST_CONNECTOR, finalError, spawnConnector, ROOT } from './flow-harness.js';
+import { startSandbox } from '../src/sandbox/index.js';
 
 // FLOW_RUNTIME_CODEC=proto: 4-byte little-endian length + capture.Request/Response protobuf.
 // Messages here are built straight from proto/*.proto with protobufjs (proto names, JSON text in
@@ -93,7 +94,10 @@ test('proto codec: spec and discover round-trip through the child', async () => 
 });
 
 test('proto codec: validate answers and rejects like the JSON codec', async () => {
-  const ok = await runProto([internalSpec, { validate: { name: 'a/b', config_json: JSON.stringify(GOOD_CONFIG), bindings: [{ resource_config_json: '{"stream":"ads"}', collection: { name: 'a/ads', key: ['/id'] } }] } }]);
+  // Validate reaches Pinterest (credentials, ad account access): run it against the sandbox.
+  const sb = await startSandbox({ staticToken: ACCESS_TOKEN });
+  const config = { ...GOOD_CONFIG, advanced: { api_base_url: sb.baseUrl } };
+  const ok = await runProto([internalSpec, { validate: { name: 'a/b', config_json: JSON.stringify(config), bindings: [{ resource_config_json: '{"stream":"ads"}', collection: { name: 'a/ads', key: ['/id'] } }] } }]).finally(() => sb.close());
   assert.equal(ok.code, 0, ok.stderr);
   assert.deepEqual(ok.responses[1], { validated: { bindings: [{ resource_path: ['ads'] }] } });
   const bad = await runProto([internalSpec, { validate: { config_json: JSON.stringify(GOOD_CONFIG), bindings: [{ resource_config_json: '{"stream":"nope"}' }] } }]);
