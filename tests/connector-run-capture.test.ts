@@ -57,3 +57,34 @@ test('state keys, merge patches and ISO durations follow Flow', () => {
   assert.equal(parseIsoDuration('PT0.5S'), 500);
   for (const bad of ['P', 'PT', '1H', 'PT1X', '', 'every hour']) assert.equal(parseIsoDuration(bad), null, bad);
 });
+
+test('the session signal takes any number of listeners without a MaxListeners warning', async () => {
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(w.name);
+  process.on('warning', onWarning);
+  try {
+    const source = testSource();
+    const base = source.openSession.bind(source);
+    // A pass that keeps 50 abort listeners on its signal, like 50 concurrent HTTP requests.
+    source.openSession = async (...args) => {
+      const s = await base(...args);
+      return {
+        ...s,
+        async runPass(ctx) {
+          const offs = Array.from({ length: 50 }, () => {
+            const f = () => undefined;
+            ctx.signal.addEventListener('abort', f);
+            return f;
+          });
+          await s.runPass(ctx);
+          for (const f of offs) ctx.signal.removeEventListener('abort', f);
+        },
+      };
+    };
+    await runCapture({ source, config: { docsPerPass: 1 }, once: true, log, output: { document() {} } });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(warnings, []);
+  } finally {
+    process.off('warning', onWarning);
+  }
+});
