@@ -28,23 +28,26 @@ test('runCapture --once: one pass per stream, documents per stream, resumable fi
 
 test('emit applies backpressure when the output is slow', async () => {
   let written = 0;
+  let release: (() => void) | undefined;
   const slow = new Writable({
     highWaterMark: 1024,
     write(chunk: Buffer, _enc, cb) {
       written += chunk.length;
-      setTimeout(cb, 20);
+      release = cb; // the consumer is stuck until the test releases it
     },
   });
   const sink = new StreamSink(slow, encodeJsonResponse);
   const big = { captured: { binding: 0, doc: { pad: 'x'.repeat(70 * 1024) } } };
-  const pending = sink.send(big); // over 64 KiB: flushed now, and the slow stream is over its mark
+  const pending = sink.send(big); // over 64 KiB: flushed now, and the stream is over its mark
   assert.ok(pending instanceof Promise, 'send returns a promise while the output is full');
   let resolved = false;
   void pending.then(() => (resolved = true));
-  await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
   assert.equal(resolved, false, 'still waiting for drain');
-  await pending;
   assert.ok(written > 70 * 1024);
+  release!();
+  await pending;
+  assert.equal(resolved, true);
 });
 
 test('state keys, merge patches and ISO durations follow Flow', () => {
