@@ -22,6 +22,18 @@ export interface Page<T> {
   bookmark: string | null;
 }
 
+/** Request accounting for benchmarks and the capture summary (every HTTP attempt counts). */
+export interface ClientStats {
+  requests: number;
+  retries: number; // transient failures retried (5xx, resets, timeouts, bad bodies)
+  rateLimitWaits: number;
+  rateLimitWaitMs: number;
+  tokenRefreshes: number;
+  byStream: Record<string, number>;
+  /** `METHOD /path/{id}/…` → attempts. */
+  byOperation: Record<string, number>;
+}
+
 export interface PinterestClient {
   /** One JSON request, with auth, rate limiting and retries. */
   request<T = unknown>(req: ApiRequest, signal?: AbortSignal): Promise<T>;
@@ -29,4 +41,6 @@ export interface PinterestClient {
   paginate<T = unknown>(req: ApiRequest, startBookmark?: string | null, signal?: AbortSignal): AsyncIterable<Page<T>>;
   /** Plain GET of a pre-signed URL (async report file) with no Authorization header, streamed. */
   download(url: string, signal?: AbortSignal): Promise<Readable>;
+  /** Request counters so far (optional so test doubles need not implement it). */
+  stats?(): ClientStats;
 }
