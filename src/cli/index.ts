@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { register as registerSandbox } from './sandbox.js';
 
 // Each command lives in its own module and registers itself here.
-export function registerCommands(_program: Command): void {}
+export function registerCommands(program: Command): void {
+  registerSandbox(program);
+}

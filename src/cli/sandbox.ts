@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { startSandbox, type ScaleName } from '../sandbox/index.js';
+import { log } from '../log.js';
+
+export function register(program: Command): void {
+  program
+    .command('sandbox')
+    .description('Run a local Pinterest API v5 emulator (first stdout line: {"baseUrl": …})')
+    .option('--port <n>', 'port (0 = any free port)', '0')
+    .option('--host <host>', 'interface to bind', '127.0.0.1')
+    .option('--seed <n>', 'data seed', '1')
+    .option('--scale <scale>', 'small | medium | large | bench', 'small')
+    .option('--today <date>', 'UTC "today" as YYYY-MM-DD (default: the real date)')
+    .option('--faults <spec>', 'fault rules, e.g. "500:0.05,slow:0.1:800@ads/analytics,truncate:0.02"')
+    .option('--rate-limits <on|off>', "enforce Pinterest's per-category rate limits", 'off')
+    .option('--token-ttl <seconds>', 'lifetime of access tokens issued by /oauth/token')
+    .option('--report-polls <n>', 'polls a report stays IN_PROGRESS', '2')
+    .option('--no-catalogs', 'a user without catalogs (product groups answer 409 code 4182)')
+    .action(async (o: Record<string, string | boolean | undefined>) => {
+      const scale = String(o.scale) as ScaleName;
+      const sb = await startSandbox({
+        port: Number(o.port),
+        host: String(o.host),
+        seed: Number(o.seed),
+        scale,
+        today: o.today as string | undefined,
+        faults: o.faults as string | undefined,
+        rateLimits: o.rateLimits === 'on',
+        accessTokenTtlSeconds: o.tokenTtl !== undefined ? Number(o.tokenTtl) : undefined,
+        reportPolls: Number(o.reportPolls),
+        shape: o.catalogs === false ? { catalogs: 0 } : undefined,
+      });
+      process.stdout.write(JSON.stringify({ baseUrl: sb.baseUrl }) + '\n');
+      log.info({ baseUrl: sb.baseUrl, scale, seed: Number(o.seed), counts: sb.data.counts() }, 'sandbox listening');
+      const stop = () => void sb.close().then(() => process.exit(0));
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+}

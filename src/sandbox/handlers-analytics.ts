@@ -1,0 +1,139 @@
+// Sync analytics: ad account / campaigns / ad groups / ads (JSON array rows), user account
+// analytics ({all:{daily_metrics, summary_metrics}}) and multi-pin analytics ({pin_id:{all:{…}}}).
+import { ApiError, badRequest } from './errors.js';
+import { dayStr } from './dates.js';
+import { checkWindow, SYNC_HOUR_RULE, SYNC_RULE } from './limits.js';
+import { DEFAULT_ATTRIBUTION, type Attribution, type Granularity, type RowContext } from './analytics.js';
+import type { AdKind } from './data.js';
+import type { Handler, HandlerContext } from './types.js';
+import type { ParamValue } from './openapi.js';
+
+export function attributionOf(q: Record<string, ParamValue | unknown>): Attribution {
+  return {
+    click_window_days: (q.click_window_days as number | undefined) ?? DEFAULT_ATTRIBUTION.click_window_days,
+    engagement_window_days: (q.engagement_window_days as number | undefined) ?? DEFAULT_ATTRIBUTION.engagement_window_days,
+    view_window_days: (q.view_window_days as number | undefined) ?? DEFAULT_ATTRIBUTION.view_window_days,
+    conversion_report_time: (q.conversion_report_time as Attribution['conversion_report_time'] | undefined) ?? DEFAULT_ATTRIBUTION.conversion_report_time,
+  };
+}
+
+const ID_COLUMN: Record<string, string> = { AD_ACCOUNT: 'AD_ACCOUNT_ID', CAMPAIGN: 'CAMPAIGN_ID', AD_GROUP: 'AD_GROUP_ID', AD: 'AD_ID' };
+
+function accountIdx(ctx: HandlerContext): number {
+  const a = ctx.core.data.adAccountIndex(ctx.params.ad_account_id);
+  if (a === null) throw new ApiError(403, 29, 'You are not permitted to access that resource');
+  return a;
+}
+
+function syncAnalytics(kind: AdKind | null, idParam: string | null): Handler {
+  return (ctx) => {
+    const core = ctx.core;
+    const q = ctx.query;
+    const a = accountIdx(ctx);
+    const gran = q.granularity as Granularity;
+    const today = core.today();
+    const w = checkWindow(q.start_date as string, q.end_date as string, today, gran === 'HOUR' ? SYNC_HOUR_RULE : SYNC_RULE);
+    const at = attributionOf(q);
+    const columns = q.columns as string[];
+    let contexts: RowContext[];
+    if (kind === null) contexts = [core.analytics.accountContext(a)];
+    else {
+      let ids = q[idParam!] as string[] | undefined;
+      if (kind === 'ad' && !ids) {
+        // ads/analytics also accepts campaign_ids + pin_ids instead of ad_ids.
+        const camps = q.campaign_ids as string[] | undefined;
+        const pins = q.pin_ids as string[] | undefined;
+        if (!camps || !pins) throw badRequest("Provide either 'ad_ids', or both 'campaign_ids' and 'pin_ids'.");
+        const cset = new Set(camps);
+        const pset = new Set(pins);
+        ids = [];
+        for (let i = 0; i < core.data.count('ad', a); i++) {
+          const ad = core.data.ad(a, i);
+          if (cset.has(ad.campaign_id as string) && pset.has(ad.pin_id as string)) ids.push(ad.id as string);
+        }
+      }
+      contexts = [];
+      for (const id of ids!) {
+        const d = core.data.decode(kind, id);
+        if (d && d.a === a) contexts.push(core.analytics.adContext(kind, a, d.idx));
+      }
+    }
+    const idCol = ID_COLUMN[kind === null ? 'AD_ACCOUNT' : kind === 'campaign' ? 'CAMPAIGN' : kind === 'ad_group' ? 'AD_GROUP' : 'AD'];
+    const aggregate = q.aggregate_report_rows === true;
+    const rows: Record<string, unknown>[] = [];
+    for (const c of contexts) rows.push(...core.analytics.entityRows(c, w.start, w.end, today, columns, gran, at, aggregate ? [] : [idCol], true));
+    return rows;
+  };
+}
+
+const USER_METRICS = ['ENGAGEMENT', 'ENGAGEMENT_RATE', 'IMPRESSION', 'OUTBOUND_CLICK', 'OUTBOUND_CLICK_RATE', 'PIN_CLICK', 'PIN_CLICK_RATE', 'SAVE', 'SAVE_RATE'];
+const SPLITS: Record<string, string[]> = {
+  NO_SPLIT: ['all'],
+  APP_TYPE: ['MOBILE', 'TABLET', 'WEB'],
+  OWNED_CONTENT: ['OTHER', 'CLAIMED'],
+  SOURCE: ['YOUR_PINS', 'OTHER_PINS'],
+  PIN_FORMAT: ['ORGANIC_IMAGE', 'ORGANIC_PRODUCT', 'ORGANIC_VIDEO', 'ADS_STANDARD', 'ADS_PRODUCT', 'ADS_VIDEO', 'ADS_IDEA'],
+};
+
+function dataStatus(day: number, today: number): string {
+  // The last two days are still being computed.
+  return day >= today - 1 ? 'PROCESSING' : 'READY';
+}
+
+function metricsBlock(core: HandlerContext['core'], scope: number, start: number, end: number, metrics: string[]) {
+  const today = core.today();
+  const daily: Record<string, unknown>[] = [];
+  const sums: Record<string, number> = {};
+  let n = 0;
+  for (let day = start; day <= Math.min(end, today); day++) {
+    const m: Record<string, number> = {};
+    for (const k of metrics) {
+      const v = core.analytics.userMetric(scope, day, k);
+      m[k] = v;
+      sums[k] = (sums[k] ?? 0) + v;
+    }
+    n++;
+    daily.push({ date: dayStr(day), data_status: dataStatus(day, today), metrics: m });
+  }
+  const summary: Record<string, number> = {};
+  for (const k of metrics) summary[k] = k.endsWith('_RATE') ? (n ? Math.round((sums[k] / n) * 10_000) / 10_000 : 0) : (sums[k] ?? 0);
+  return { daily_metrics: daily, summary_metrics: summary };
+}
+
+export function analyticsHandlers(): Record<string, Handler> {
+  return {
+    'ad_account/analytics': syncAnalytics(null, null),
+    'campaigns/analytics': syncAnalytics('campaign', 'campaign_ids'),
+    'ad_groups/analytics': syncAnalytics('ad_group', 'ad_group_ids'),
+    'ads/analytics': syncAnalytics('ad', 'ad_ids'),
+
+    'user_account/analytics': (ctx) => {
+      const q = ctx.query;
+      const w = checkWindow(q.start_date as string, q.end_date as string, ctx.core.today(), SYNC_RULE);
+      const metrics = (q.metric_types as string[] | undefined) ?? USER_METRICS;
+      const out: Record<string, unknown> = {};
+      const split = (q.split_field as string | undefined) ?? 'NO_SPLIT';
+      SPLITS[split].forEach((key, i) => {
+        out[key] = metricsBlock(ctx.core, 1000 + i * 7 + split.length, w.start, w.end, metrics);
+      });
+      return out;
+    },
+
+    'multi_pins/analytics': (ctx) => {
+      const core = ctx.core;
+      if (!core.pinAnalyticsEnabled) throw new ApiError(403, 29, 'You are not permitted to access that resource');
+      const q = ctx.query;
+      const w = checkWindow(q.start_date as string, q.end_date as string, core.today(), SYNC_RULE);
+      const metrics = q.metric_types as string[];
+      const out: Record<string, unknown> = {};
+      for (const id of q.pin_ids as string[]) {
+        const p = core.data.pinIndex(id);
+        if (!p) throw new ApiError(404, 50, 'Pin not found.');
+        const block = metricsBlock(core, Number(id), w.start, w.end, metrics) as Record<string, unknown>;
+        block.lifetime_metrics = { TOTAL_COMMENTS: core.analytics.userMetric(Number(id), 0, 'TOTAL_COMMENTS') % 50, TOTAL_REACTIONS: core.analytics.userMetric(Number(id), 0, 'TOTAL_REACTIONS') % 200 };
+        out[id] = { all: block };
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,288 @@
+// HTTP plumbing: routing under /v5, auth, faults, rate limits, parameter validation, stats, the
+// report download URL and the /_sandbox control endpoints.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { ApiError, AUTH_FAILED, badRequest, RATE_LIMIT_MESSAGE } from './errors.js';
+import { buildRoutes, ParamError, parseQuery, type Route } from './openapi.js';
+import { entityHandlers } from './handlers-entities.js';
+import { analyticsHandlers } from './handlers-analytics.js';
+import type { SandboxCore, ControlAction } from './core.js';
+import type { FaultRule } from './faults.js';
+import type { Handler } from './types.js';
+
+const API_PREFIX = '/v5';
+const MAX_BODY = 1_000_000;
+
+export function createSandboxServer(core: SandboxCore): Server {
+  const routes = buildRoutes();
+  const handlers: Record<string, Handler> = {
+    ...entityHandlers(),
+    ...analyticsHandlers(),
+    'analytics/create_report': (ctx) => {
+      const a = core.data.adAccountIndex(ctx.params.ad_account_id);
+      if (a === null) throw new ApiError(403, 29, 'You are not permitted to access that resource');
+      return core.reports.create(a, ctx.body);
+    },
+    'analytics/get_report': (ctx) => {
+      const a = core.data.adAccountIndex(ctx.params.ad_account_id);
+      if (a === null) throw new ApiError(403, 29, 'You are not permitted to access that resource');
+      return core.reports.get(a, ctx.query.token as string, ctx.origin);
+    },
+  };
+  let rid = 0;
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) send(res, 500, { code: 500, message: `Sandbox internal error: ${(err as Error).message}` });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
+    res.setHeader('x-pinterest-rid', String(++rid));
+    if (url.pathname.startsWith('/_sandbox/reports/')) return download(req, res, url);
+    if (url.pathname.startsWith('/_sandbox/')) return control(req, res, url);
+    const method = req.method ?? 'GET';
+    let route: Route | undefined;
+    let m: RegExpExecArray | null = null;
+    const sub = url.pathname.startsWith(API_PREFIX + '/') ? url.pathname.slice(API_PREFIX.length) : null;
+    if (sub !== null) {
+      for (const r of routes) {
+        if ((m = r.re.exec(sub))) {
+          if (r.op.method === method) {
+            route = r;
+            break;
+          }
+        }
+      }
+    }
+    if (!route || !m) {
+      const status = m ? 405 : 404;
+      send(res, status, { code: status, message: m ? 'Method Not Allowed' : 'Not Found' });
+      core.stats.record({ method, path: url.pathname, query: url.search, operationId: 'unknown', status });
+      return;
+    }
+    const op = route.op;
+    const entry = { method, path: url.pathname, query: url.search, operationId: op.operationId, status: 0, fault: undefined as string | undefined };
+    const finish = (status: number, fault?: string) => {
+      entry.status = status;
+      entry.fault = fault;
+      core.stats.record(entry);
+    };
+
+    const body = method === 'POST' ? await readBody(req) : '';
+
+    // Faults come first: they model the network and Pinterest's servers failing.
+    const faults = core.faults.decide(op.operationId);
+    let truncate = false;
+    let faultName: string | undefined;
+    for (const f of faults) {
+      if (f.kind === 'slow') {
+        await sleep(f.delayMs ?? 500);
+        faultName ??= 'slow';
+        continue;
+      }
+      faultName = f.kind;
+      if (f.kind === 'truncate') {
+        truncate = true;
+        continue;
+      }
+      if (f.kind === 'expire') continue; // applied at auth below
+      finish(terminalFault(res, f), f.kind);
+      return;
+    }
+
+    const rate = op.operationId === 'oauth/token' ? null : core.limiter.check(op.category);
+    if (rate) for (const [k, v] of Object.entries(rate.headers)) res.setHeader(k, v);
+    if (rate && !rate.allowed) {
+      send(res, 429, { code: 8, message: RATE_LIMIT_MESSAGE });
+      finish(429, faultName);
+      return;
+    }
+
+    try {
+      let result: unknown;
+      if (op.operationId === 'oauth/token') result = oauthToken(req, body);
+      else {
+        authenticate(req, op.scopes, faults.some((f) => f.kind === 'expire'));
+        const params: Record<string, string> = {};
+        route.names.forEach((n, i) => (params[n] = decodeURIComponent(m![i + 1])));
+        for (const p of op.parameters) {
+          if (p.in === 'path' && p.schema.pattern && !new RegExp(p.schema.pattern).test(params[p.name])) throw badRequest(`'${params[p.name]}' does not match '${p.schema.pattern}' - '${p.name}'`);
+        }
+        let query;
+        try {
+          query = parseQuery(op, url.searchParams);
+        } catch (e) {
+          if (e instanceof ParamError) throw badRequest(e.message);
+          throw e;
+        }
+        let json: unknown;
+        if (op.requestBody) {
+          if (url.search) throw badRequest('This endpoint does not support URL query parameters.');
+          try {
+            json = JSON.parse(body);
+          } catch {
+            throw badRequest('Request body must be valid JSON.');
+          }
+        }
+        const h = handlers[op.operationId];
+        result = h({ core, op, path: sub!, params, query, body: json, req, origin });
+      }
+      send(res, 200, result, truncate);
+      finish(200, faultName);
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v);
+      send(res, e.status, { code: e.code, message: e.message }, truncate);
+      finish(e.status, faultName);
+    }
+  }
+
+  function authenticate(req: IncomingMessage, scopes: string[], expireFault: boolean): void {
+    const h = req.headers.authorization;
+    if (!h || !h.startsWith('Bearer ')) throw AUTH_FAILED();
+    const token = h.slice(7).trim();
+    if (expireFault) {
+      core.auth.expire(token);
+      throw AUTH_FAILED();
+    }
+    if (core.auth.check(token) !== 'ok') throw AUTH_FAILED();
+    if (scopes.length && !scopes.every((s) => core.auth.scopes.has(s))) throw new ApiError(401, 3, `Authorization failed: token does not have sufficient permissions (${scopes.join(', ')} required).`);
+  }
+
+  function oauthToken(req: IncomingMessage, body: string): unknown {
+    if (!core.auth.checkClient(req.headers.authorization)) throw AUTH_FAILED();
+    const ct = req.headers['content-type'] ?? '';
+    if (!ct.startsWith('application/x-www-form-urlencoded')) throw badRequest('Content-Type must be application/x-www-form-urlencoded.');
+    const form = new URLSearchParams(body);
+    const grant = form.get('grant_type');
+    if (grant !== 'refresh_token') throw badRequest(grant ? `Unsupported grant_type '${grant}' in the sandbox.` : "'grant_type' is a required property");
+    const rt = form.get('refresh_token');
+    if (!rt) throw badRequest("'refresh_token' is a required property");
+    const out = core.auth.refreshGrant(rt, form.get('scope') ?? undefined);
+    if (!out) throw new ApiError(400, 1104, 'The token you provided is not valid or has expired.');
+    return out;
+  }
+
+  async function download(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const m = /^\/_sandbox\/reports\/([0-9a-f]+)\/metrics_report\.txt$/.exec(url.pathname);
+    const entry = { method: req.method ?? 'GET', path: url.pathname, query: url.search, operationId: 'report/download', status: 0, fault: undefined as string | undefined };
+    const finish = (status: number) => {
+      entry.status = status;
+      core.stats.record(entry);
+    };
+    // A pre-signed S3 URL refuses a second auth mechanism.
+    if (req.headers.authorization) {
+      sendRaw(res, 400, 'application/xml', '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified</Message><ArgumentName>Authorization</ArgumentName></Error>');
+      return finish(400);
+    }
+    const job = m ? core.reports.job(m[1], url.searchParams.get('X-Amz-Signature')) : null;
+    if (!job) {
+      sendRaw(res, 403, 'application/xml', '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+      return finish(403);
+    }
+    let truncateAt: number | undefined;
+    for (const f of core.faults.decide('report/download')) {
+      entry.fault = f.kind;
+      if (f.kind === 'slow') await sleep(f.delayMs ?? 500);
+      else if (f.kind === 'truncate') truncateAt = 64;
+      else if (f.kind !== 'expire') return finish(terminalFault(res, f));
+    }
+    await core.reports.stream(job, res, truncateAt);
+    finish(200);
+  }
+
+  async function control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const method = req.method ?? 'GET';
+    const path = url.pathname;
+    if (method === 'GET' && path === '/_sandbox/stats') return send(res, 200, core.stats.snapshot());
+    if (method === 'GET' && path === '/_sandbox/requests') return send(res, 200, { requests: core.stats.requests() });
+    if ((method === 'DELETE' && (path === '/_sandbox/requests' || path === '/_sandbox/stats')) || (method === 'POST' && path === '/_sandbox/reset')) {
+      core.stats.reset();
+      return send(res, 200, { ok: true });
+    }
+    if (method === 'GET' && path === '/_sandbox/info') return send(res, 200, core.info());
+    if (method === 'POST' && path === '/_sandbox/control') {
+      try {
+        const payload = JSON.parse(await readBody(req)) as ControlAction | ControlAction[];
+        const list = Array.isArray(payload) ? payload : [payload];
+        return send(res, 200, { results: list.map((c) => core.control(c)) });
+      } catch (e) {
+        return send(res, 400, { code: 1, message: (e as Error).message });
+      }
+    }
+    send(res, 404, { code: 404, message: 'Not Found' });
+  }
+
+  return server;
+}
+
+function terminalFault(res: ServerResponse, f: FaultRule): number {
+  switch (f.kind) {
+    case '500':
+      send(res, 500, { code: 500, message: 'Internal Server Error' });
+      return 500;
+    case '503':
+      send(res, 503, { code: 503, message: 'Service Unavailable' });
+      return 503;
+    case '429': {
+      const s = f.retryAfterSeconds ?? 1;
+      res.setHeader('x-ratelimit-limit', '1000');
+      res.setHeader('x-ratelimit-remaining', '0');
+      res.setHeader('x-ratelimit-reset', String(s));
+      send(res, 429, { code: 8, message: RATE_LIMIT_MESSAGE });
+      return 429;
+    }
+    case '2726':
+      send(res, 429, { code: 2726, message: `Reporting query cost limit exceeded. Retry after ${f.retryAfterSeconds ?? 1} seconds` });
+      return 429;
+    case 'reset':
+      res.socket?.destroy();
+      return 0;
+    default:
+      send(res, 500, { code: 500, message: 'Internal Server Error' });
+      return 500;
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown, truncate = false): void {
+  const s = JSON.stringify(body);
+  if (truncate) {
+    // Half the JSON with the full Content-Length, then the connection dies.
+    const buf = Buffer.from(s);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': buf.length });
+    res.write(buf.subarray(0, Math.floor(buf.length / 2)), () => res.socket?.destroy());
+    return;
+  }
+  sendRaw(res, status, 'application/json', s);
+}
+
+function sendRaw(res: ServerResponse, status: number, type: string, s: string): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(s) });
+  res.end(s);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let n = 0;
+    req.on('data', (c: Buffer) => {
+      n += c.length;
+      if (n > MAX_BODY) {
+        reject(new ApiError(413, 413, 'Request body too large.'));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
