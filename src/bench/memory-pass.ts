@@ -17,7 +17,9 @@ export function mergePatch(target: Record<string, unknown>, patch: Record<string
 
 export interface MemoryPass {
   ctx: PassContext;
+  /** Documents emitted (empty when the pass was made with keepDocs: false). */
   docs: Array<Record<string, unknown>>;
+  emitted: number;
   /** Documents committed by a checkpoint (what a restart would keep). */
   committed: number;
   checkpoints: number;
@@ -26,7 +28,10 @@ export interface MemoryPass {
 
 export function memoryPass(opts: {
   stream: string;
+  index?: number;
   log: Logger;
+  /** false: count documents without keeping them (large benchmark passes). Default true. */
+  keepDocs?: boolean;
   state?: Record<string, unknown>;
   signal?: AbortSignal;
   range?: KeyRange;
@@ -34,12 +39,14 @@ export function memoryPass(opts: {
   onCheckpoint?: (pass: MemoryPass) => void;
 }): MemoryPass {
   const binding: OpenBinding = {
-    index: 0,
+    index: opts.index ?? 0,
     resource: { stream: opts.stream, syncMode: opts.syncMode ?? 'incremental', interval: 'PT1H' },
     stateKey: opts.stream,
   };
+  const keep = opts.keepDocs ?? true;
   const pass: MemoryPass = {
     docs: [],
+    emitted: 0,
     committed: 0,
     checkpoints: 0,
     state: structuredClone(opts.state ?? {}),
@@ -51,11 +58,12 @@ export function memoryPass(opts: {
       return pass.state;
     },
     emit(doc) {
-      pass.docs.push(doc);
+      pass.emitted++;
+      if (keep) pass.docs.push(doc);
     },
     async checkpoint(patch) {
       mergePatch(pass.state, structuredClone(patch));
-      pass.committed = pass.docs.length;
+      pass.committed = pass.emitted;
       pass.checkpoints++;
       opts.onCheckpoint?.(pass);
     },

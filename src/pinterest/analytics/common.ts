@@ -17,10 +17,12 @@ export function attributionParams(config: Pick<PinterestConfig, 'attribution'>, 
 }
 
 /** Id columns as strings (the API sometimes returns them as JSON numbers). Mutates and returns `row`. */
+const ID_KEYS = [...ID_COLUMNS];
 export function stringifyIds(row: Record<string, unknown>): Record<string, unknown> {
-  for (const k in row) {
+  // Rows carry ~175 columns and only a handful of id columns: probe those.
+  for (const k of ID_KEYS) {
     const v = row[k];
-    if (typeof v === 'number' && (ID_COLUMNS.has(k) || k.endsWith('_ID'))) row[k] = String(v);
+    if (typeof v === 'number' || typeof v === 'bigint') row[k] = String(v);
   }
   return row;
 }
