@@ -172,31 +172,37 @@ function convertProp(name: string, src: Obj, stack: string[]): Schema {
 // ---------------------------------------------------------------------------------------------
 // Streams
 
-function listItemSchema(path: string): Obj {
+function responseSchema(path: string): Obj {
   const op = paths[path]?.get;
   if (!op) throw new Error(`no GET ${path} in the OpenAPI description`);
-  const resp = (((op.responses as Obj)['200'] as Obj).content as Obj)['application/json'] as Obj;
+  return ((((op.responses as Obj)['200'] as Obj).content as Obj)['application/json'] as Obj).schema as Obj;
+}
+
+/** The document schema behind an endpoint: the `items` of a list response, or the object itself. */
+function endpointDocument(path: string, single: boolean): Obj {
+  const resp = responseSchema(path);
+  if (single) return resp;
   const find = (s: Obj): Obj | undefined => {
     if (s.$ref) return find(deref(s.$ref as string));
     const items = (s.properties as Obj | undefined)?.items as Obj | undefined;
     if (items?.items) return items.items as Obj;
-    // The most specific part (the endpoint's own items) comes last.
+    // The most specific part (the endpoint's own items) comes last; Paginated's are untyped.
     for (const p of [...((s.allOf as Obj[] | undefined) ?? [])].reverse()) {
       const f = find(p);
-      if (f && Object.keys(f).length === 0) continue;
-      if (f) return f;
+      if (f && Object.keys(f).length) return f;
     }
     return undefined;
   };
-  const item = find(resp.schema as Obj);
+  const item = find(resp);
   if (!item) throw new Error(`no items in GET ${path}`);
   return item;
 }
 
 interface EntityStream {
   stream: string;
-  /** List endpoint (its items' schema) or a component name. */
-  source: { path: string } | { component: string };
+  /** Endpoint whose response items (or whole response, when `single`) are the documents. */
+  path: string;
+  single?: boolean;
   key: string[];
   drop?: string[];
   /** Fields the connector adds to each document. */
@@ -206,27 +212,25 @@ interface EntityStream {
 }
 
 const ENTITY_STREAMS: EntityStream[] = [
-  { stream: 'user_account', source: { path: '/user_account' }, key: ['username'] },
-  { stream: 'boards', source: { path: '/boards' }, key: ['id'] },
-  { stream: 'board_sections', source: { path: '/boards/{board_id}/sections' }, key: ['id'], add: { board_id: { type: 'string' } } },
-  { stream: 'board_pins', source: { path: '/boards/{board_id}/pins' }, key: ['id'] },
-  { stream: 'board_section_pins', source: { path: '/boards/{board_id}/sections/{section_id}/pins' }, key: ['id'] },
-  { stream: 'ad_accounts', source: { path: '/ad_accounts' }, key: ['id'] },
-  { stream: 'campaigns', source: { path: '/ad_accounts/{ad_account_id}/campaigns' }, key: ['id'] },
-  { stream: 'ad_groups', source: { path: '/ad_accounts/{ad_account_id}/ad_groups' }, key: ['id'] },
-  { stream: 'ads', source: { path: '/ad_accounts/{ad_account_id}/ads' }, key: ['id'] },
-  { stream: 'audiences', source: { path: '/ad_accounts/{ad_account_id}/audiences' }, key: ['id'] },
-  { stream: 'customer_lists', source: { path: '/ad_accounts/{ad_account_id}/customer_lists' }, key: ['id'] },
-  { stream: 'conversion_tags', source: { path: '/ad_accounts/{ad_account_id}/conversion_tags' }, key: ['id'] },
-  { stream: 'keywords', source: { path: '/ad_accounts/{ad_account_id}/keywords' }, key: ['id'] },
-  { stream: 'catalogs', source: { path: '/catalogs' }, key: ['id'] },
-  { stream: 'catalogs_feeds', source: { path: '/catalogs/feeds' }, key: ['id'], drop: ['credentials'] },
-  { stream: 'catalogs_product_groups', source: { path: '/catalogs/product_groups' }, key: ['id'], opaque: ['filters'] },
+  { stream: 'user_account', path: '/user_account', single: true, key: ['username'] },
+  { stream: 'boards', path: '/boards', key: ['id'] },
+  { stream: 'board_sections', path: '/boards/{board_id}/sections', key: ['id'], add: { board_id: { type: 'string' } } },
+  { stream: 'board_pins', path: '/boards/{board_id}/pins', key: ['id'] },
+  { stream: 'board_section_pins', path: '/boards/{board_id}/sections/{section_id}/pins', key: ['id'] },
+  { stream: 'ad_accounts', path: '/ad_accounts', key: ['id'] },
+  { stream: 'campaigns', path: '/ad_accounts/{ad_account_id}/campaigns', key: ['id'] },
+  { stream: 'ad_groups', path: '/ad_accounts/{ad_account_id}/ad_groups', key: ['id'] },
+  { stream: 'ads', path: '/ad_accounts/{ad_account_id}/ads', key: ['id'] },
+  { stream: 'audiences', path: '/ad_accounts/{ad_account_id}/audiences', key: ['id'] },
+  { stream: 'customer_lists', path: '/ad_accounts/{ad_account_id}/customer_lists', key: ['id'] },
+  { stream: 'conversion_tags', path: '/ad_accounts/{ad_account_id}/conversion_tags', key: ['id'] },
+  { stream: 'keywords', path: '/ad_accounts/{ad_account_id}/keywords', key: ['id'] },
+  { stream: 'catalogs', path: '/catalogs', key: ['id'] },
+  { stream: 'catalogs_feeds', path: '/catalogs/feeds', key: ['id'], drop: ['credentials'] },
+  { stream: 'catalogs_product_groups', path: '/catalogs/product_groups', key: ['id'], opaque: ['filters'] },
 ];
 
-function source(e: EntityStream): Obj {
-  return 'path' in e.source ? (e.source.path === '/user_account' ? (((((paths['/user_account']!.get!.responses as Obj)['200'] as Obj).content as Obj)['application/json'] as Obj).schema as Obj) : listItemSchema(e.source.path)) : componentSchemas[e.source.component]!;
-}
+const source = (e: EntityStream): Obj => endpointDocument(e.path, e.single ?? false);
 
 function entitySchema(e: EntityStream): Schema {
   const s = convert(source(e));
@@ -467,6 +471,66 @@ outputs.targeting_report = columnsDocument([...reportColumns, 'TARGETING_TYPE', 
 // The report DATE may be absent (TOTAL granularity) or carry an hour (HOUR): leave it unformatted.
 for (const r of ['report', 'targeting_report']) ((outputs[r]!.properties as Record<string, Schema>).DATE = { type: ['string', 'null'] });
 
+// Sample documents assembled from the OpenAPI `example` values, for tests/schemas-streams.test.ts:
+// what Pinterest documents its responses to look like must validate against our schemas.
+function sample(src: Obj, stack: string[] = []): Json | undefined {
+  if (typeof src.$ref === 'string') return stack.includes(src.$ref) ? undefined : sample(deref(src.$ref), [...stack, src.$ref]);
+  if (src.example !== undefined) return src.example;
+  let out: Obj | undefined;
+  for (const part of (src.allOf as Obj[] | undefined) ?? []) {
+    const v = sample(part, stack);
+    if (v && typeof v === 'object' && !Array.isArray(v)) out = { ...(out ?? {}), ...v };
+  }
+  const variants = (src.oneOf ?? src.anyOf) as Obj[] | undefined;
+  if (variants?.length) {
+    const v = sample(variants[0]!, stack);
+    if (v && typeof v === 'object' && !Array.isArray(v)) out = { ...(out ?? {}), ...v };
+    else if (v !== undefined && !out) return v;
+  }
+  if (src.properties) {
+    for (const [k, p] of Object.entries(src.properties as Obj)) {
+      const v = sample(p as Obj, stack);
+      if (v !== undefined) (out ??= {})[k] = v;
+    }
+  }
+  if (src.items) {
+    const v = sample(src.items as Obj, stack);
+    return v === undefined ? undefined : [v];
+  }
+  return out;
+}
+
+/** What the connector does to every document: top-level ids as strings, dropped fields gone. */
+function asCaptured(doc: Obj, drop: string[] = []): Obj {
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(doc)) {
+    if (drop.includes(k)) continue;
+    out[k] = isIdName(k) && typeof v === 'number' ? String(v) : v;
+  }
+  return out;
+}
+
+const samples: Record<string, Obj[]> = {};
+for (const e of ENTITY_STREAMS) {
+  const doc = sample(source(e));
+  if (doc && typeof doc === 'object' && !Array.isArray(doc)) {
+    // Some component examples omit the key; the API always returns it.
+    for (const k of e.key) doc[k] ??= `sample-${k}`;
+    samples[e.stream] = [asCaptured(doc, e.drop)];
+  }
+}
+for (const [stream, component] of [['ad_account_analytics', 'AdAccountAnalyticsResponse'], ['campaign_analytics', 'CampaignsAnalyticsResponse'], ['ad_group_analytics', 'AdGroupsAnalyticsResponse'], ['ad_analytics', 'AdsAnalyticsResponse']] as const) {
+  const item = componentSchemas[component]?.items as Obj | undefined;
+  if (item?.example) samples[stream] = [asCaptured(item.example as Obj)];
+}
+{
+  const daily = sample(componentSchemas.AnalyticsDailyMetrics!) as Obj;
+  samples.user_account_analytics = [daily];
+  const pinDaily = ((componentSchemas.PinAnalyticsMetricsResponse!.properties as Obj).daily_metrics as Obj).items as Obj;
+  const d = sample(pinDaily) as Obj;
+  samples.pin_analytics = [{ PIN_ID: '1234567890', DATE: d.date as string, data_status: d.data_status as string, ...(d.metrics as Obj) }];
+}
+
 const schemaDir = join(ROOT, 'resources', 'schemas');
 mkdirSync(schemaDir, { recursive: true });
 for (const name of Object.keys(outputs).sort()) writeFileSync(join(schemaDir, `${name}.json`), pretty(outputs[name]) + '\n');
@@ -483,8 +547,14 @@ function pretty(v: unknown, indent = ''): string {
 
 
 
+mkdirSync(join(ROOT, 'tests', 'fixtures'), { recursive: true });
+const sampleOut: Record<string, Obj[]> = {};
+for (const k of Object.keys(samples).sort()) sampleOut[k] = samples[k]!;
+writeFileSync(join(ROOT, 'tests', 'fixtures', 'openapi-samples.json'), JSON.stringify(sampleOut, null, 1) + '\n');
+
 console.log(
   JSON.stringify({
+    samples: Object.keys(sampleOut).length,
     schemas: Object.keys(outputs).length,
     sync_columns: SYNC_COLUMNS.length,
     async_columns: ASYNC_COLUMNS.length,

@@ -220,6 +220,10 @@ class Client implements PinterestClient {
     });
   }
 
+  private unresolvable(): UserError {
+    return new UserError(`advanced.api_base_url: the host ${new URL(this.base).hostname} cannot be resolved`, { field: 'advanced.api_base_url' });
+  }
+
   async request<T = unknown>(req: ApiRequest, signal?: AbortSignal): Promise<T> {
     const method = req.method ?? 'GET';
     const where = this.where(method, req.path, req.stream);
@@ -234,6 +238,7 @@ class Client implements PinterestClient {
         res = await this.send(req, token, signal);
       } catch (err) {
         if (signal?.aborted) throw abortError(signal);
+        if ((err as { code?: string }).code === 'ENOTFOUND') throw this.unresolvable();
         if (!isTransientNetworkError(err)) throw err;
         await this.transientWait(transient++, where, (err as Error).message, signal);
         continue;
@@ -250,6 +255,10 @@ class Client implements PinterestClient {
         }
       }
       const body = errorBody(res.body);
+      if (status === 401 && body.code === 3) {
+        // Authenticated, but the token lacks a scope this endpoint needs.
+        throw new PinterestApiError(`Pinterest refused ${where}: ${describe(status, body)}. The token lacks a scope this stream needs; re-authorize with the required scopes.`, status, body.code, body.message, method, req.path, req.stream);
+      }
       if (status === 401) {
         if (this.tokens.refreshable && !reauthed) {
           reauthed = true;
@@ -345,6 +354,7 @@ class Client implements PinterestClient {
         });
       } catch (err) {
         if (signal?.aborted) throw abortError(signal);
+        if ((err as { code?: string }).code === 'ENOTFOUND') throw this.unresolvable();
         if (!isTransientNetworkError(err)) throw err;
         await this.transientWait(transient++, where, (err as Error).message, signal);
         continue;
@@ -372,7 +382,8 @@ class Client implements PinterestClient {
         await this.transientWait(transient++, where, `HTTP ${res.statusCode}`, signal);
         continue;
       }
-      const clientProblem = /client/i.test(body.message ?? '') && !/refresh/i.test(body.message ?? '');
+      // Basic auth failing (401) is the app's client id/secret; a refused grant (400) is the token.
+      const clientProblem = res.statusCode === 401 || (/client/i.test(body.message ?? '') && !/refresh/i.test(body.message ?? ''));
       const field = clientProblem ? 'credentials.client_id / credentials.client_secret' : 'credentials.refresh_token';
       throw new UserError(
         clientProblem

@@ -3,13 +3,22 @@ import type { PinterestClient } from './client-types.js';
 import type { PinterestConfig } from './config.js';
 import type { AdAccountRef, BoardRef, EntityRef, Parents, SectionRef } from './streams/strategy.js';
 
-/** FNV-1a 32-bit over the id's UTF-8 bytes: where an ad account falls in the shard key space. */
+/**
+ * Where an ad account falls in the 32-bit shard key space: FNV-1a over the id's UTF-8 bytes, then
+ * murmur3's fmix32 finalizer. Plain FNV-1a barely moves the high bits for ids that differ only in
+ * their last digits (Pinterest ids are sequential), which would put every account in one shard.
+ */
 export function accountHash(id: string): number {
   let h = 0x811c9dc5;
   for (const b of Buffer.from(id, 'utf8')) {
     h ^= b;
-    h = Math.imul(h, 0x01000193) >>> 0;
+    h = Math.imul(h, 0x01000193);
   }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return h >>> 0;
 }
 

@@ -2,7 +2,7 @@
 // sync endpoints, the async reports and tests (`expectedAnalyticsRows`) all agree, and nothing is stored.
 import { fin, hash, mix, strHash } from './hash.js';
 import { dayStr, monthStart, weekStart } from './dates.js';
-import type { AdKind, SandboxData } from './data.js';
+import type { AdKind, Doc, SandboxData } from './data.js';
 
 export interface Attribution {
   click_window_days: number;
@@ -219,12 +219,11 @@ export class Analytics {
     else if (col.micro) v = (h % 500_000) * 10_000;
     else if (col.big) v = 100 + (h % 50_000);
     else v = h % 500;
-    if (col.conversion) {
-      const f = attributionFactor(at) * this.restateFactor(ctx, day, col, ids);
-      v = col.rate || col.dollar ? Math.round(v * f * 100) / 100 : Math.round(v * f);
-    } else if (this.restatements.length) {
+    if (col.conversion) v = roundFor(col, v * attributionFactor(at));
+    if (this.restatements.length) {
+      // Restating multiplies the value as it was reported before.
       const f = this.restateFactor(ctx, day, col, ids);
-      if (f !== 1) v = col.rate || col.dollar ? Math.round(v * f * 100) / 100 : Math.round(v * f);
+      if (f !== 1) v = roundFor(col, v * f);
     }
     return v;
   }
@@ -245,11 +244,22 @@ export class Analytics {
     return out;
   }
 
-  private attr(ctx: RowContext, name: string): unknown {
+  /** Attribute columns do not vary by day: computed once per entity. */
+  private attrs(ctx: RowContext, names: string[]): [string, unknown][] {
+    if (names.length === 0) return [];
     const d = this.data;
     const camp = ctx.campaign !== undefined ? d.campaign(ctx.a, ctx.campaign) : undefined;
     const group = ctx.adGroup !== undefined ? d.adGroup(ctx.a, ctx.adGroup) : undefined;
     const ad = ctx.ad !== undefined ? d.ad(ctx.a, ctx.ad) : undefined;
+    const out: [string, unknown][] = [];
+    for (const n of names) {
+      const v = this.attr(ctx, n, camp, group, ad);
+      if (v !== undefined) out.push([n, v]);
+    }
+    return out;
+  }
+
+  private attr(ctx: RowContext, name: string, camp: Doc | undefined, group: Doc | undefined, ad: Doc | undefined): unknown {
     switch (name) {
       case 'CAMPAIGN_NAME': return camp?.name;
       case 'CAMPAIGN_STATUS': case 'CAMPAIGN_ENTITY_STATUS': return camp?.status;
@@ -279,6 +289,9 @@ export class Analytics {
     const ids = this.ids(ctx);
     const idList = Object.values(ids);
     const cols = columns.map(columnInfo);
+    const attrs = this.attrs(ctx, cols.filter((c) => c.kind === 'attr' && c.name !== 'TARGETING_TYPE' && c.name !== 'TARGETING_VALUE').map((c) => c.name));
+    const attrMap = new Map(attrs);
+    const metricCols = cols.filter((c) => c.kind === 'metric');
     const rows: Record<string, unknown>[] = [];
     const numeric = wire && ctx.numericIds;
     const salt = targeting ? strHash(`${targeting.type}=${targeting.value}`) : 0;
@@ -306,22 +319,68 @@ export class Analytics {
       }
       bucket.n++;
       const row = bucket.row;
-      for (const c of cols) {
-        if (c.kind === 'id') {
-          if (ids[c.name] !== undefined) row[c.name] = renderId(c.name, ids[c.name], numeric);
-        } else if (c.kind === 'attr') {
-          if (c.name === 'TARGETING_TYPE' || c.name === 'TARGETING_VALUE') continue;
-          const v = this.attr(ctx, c.name);
-          if (v !== undefined) row[c.name] = v;
-        } else {
-          const v = this.metric(ctx, day, c, at, rowH, idList);
-          row[c.name] = bucket.n === 1 ? v : Math.round(((row[c.name] as number) + v) * 100) / 100;
+      if (bucket.n === 1) {
+        // Keep the requested column order: ids and attributes first where requested, then metrics.
+        for (const c of cols) {
+          if (c.kind === 'id') {
+            if (ids[c.name] !== undefined) row[c.name] = renderId(c.name, ids[c.name], numeric);
+          } else if (c.kind === 'attr') {
+            if (attrMap.has(c.name)) row[c.name] = attrMap.get(c.name);
+          } else row[c.name] = this.metric(ctx, day, c, at, rowH, idList);
         }
+      } else {
+        for (const c of metricCols) row[c.name] = Math.round(((row[c.name] as number) + this.metric(ctx, day, c, at, rowH, idList)) * 100) / 100;
       }
       if (gran === 'DAY' || gran === 'HOUR') flush();
     }
     flush();
     return rows;
+  }
+
+  /**
+   * DAY rows rendered straight to JSON text (the wire form, ids as the API renders them): the hot
+   * path of large analytics responses and report files, with no per-row objects.
+   */
+  dayRowsJson(ctx: RowContext, start: number, end: number, today: number, columns: string[], at: Attribution, idColumns: string[], out: string[], targeting?: { type: string; value: string }): number {
+    const ids = this.ids(ctx);
+    const idList = Object.values(ids);
+    const numeric = ctx.numericIds;
+    const cols = columns.map(columnInfo);
+    const attrs = new Map(this.attrs(ctx, cols.filter((c) => c.kind === 'attr' && c.name !== 'TARGETING_TYPE' && c.name !== 'TARGETING_VALUE').map((c) => c.name)));
+    let head = '{';
+    const seen = new Set<string>();
+    for (const idc of idColumns) {
+      head += `${head.length > 1 ? ',' : ''}"${idc}":${JSON.stringify(renderId(idc, ids[idc], numeric))}`;
+      seen.add(idc);
+    }
+    if (targeting) head += `,"TARGETING_TYPE":${JSON.stringify(targeting.type)},"TARGETING_VALUE":${JSON.stringify(targeting.value)}`;
+    // Static part after DATE: requested ids and attributes (values do not vary by day).
+    let fixed = '';
+    const metricCols: ColumnInfo[] = [];
+    const metricKeys: string[] = [];
+    for (const c of cols) {
+      if (seen.has(c.name)) continue;
+      seen.add(c.name);
+      if (c.kind === 'id') {
+        if (ids[c.name] !== undefined) fixed += `,"${c.name}":${JSON.stringify(renderId(c.name, ids[c.name], numeric))}`;
+      } else if (c.kind === 'attr') {
+        if (attrs.has(c.name)) fixed += `,"${c.name}":${JSON.stringify(attrs.get(c.name))}`;
+      } else {
+        metricCols.push(c);
+        metricKeys.push(`,"${c.name}":`);
+      }
+    }
+    const salt = targeting ? strHash(`${targeting.type}=${targeting.value}`) : 0;
+    let n = 0;
+    for (let day = start; day <= end; day++) {
+      if (!this.hasRow(ctx, day, today)) continue;
+      const rowH = salt ? hash(this.data.seed, ctx.num, day, salt) : hash(this.data.seed, ctx.num, day);
+      let row = `${head}${head.length > 1 ? ',' : ''}"DATE":"${dayStr(day)}"${fixed}`;
+      for (let i = 0; i < metricCols.length; i++) row += metricKeys[i] + String(this.metric(ctx, day, metricCols[i], at, rowH, idList));
+      out.push(row + '}');
+      n++;
+    }
+    return n;
   }
 
   // ---------- organic ----------
@@ -332,6 +391,10 @@ export class Analytics {
     if (metric === 'IMPRESSION') return 1000 + (h % 200_000);
     return h % 5000;
   }
+}
+
+function roundFor(col: ColumnInfo, x: number): number {
+  return col.rate || col.dollar ? Math.round(x * 100) / 100 : Math.round(x);
 }
 
 function renderId(col: string, id: string | undefined, numeric: boolean): unknown {

@@ -5,7 +5,7 @@ import { dayStr } from './dates.js';
 import { checkWindow, SYNC_HOUR_RULE, SYNC_RULE } from './limits.js';
 import { DEFAULT_ATTRIBUTION, type Attribution, type Granularity, type RowContext } from './analytics.js';
 import type { AdKind } from './data.js';
-import type { Handler, HandlerContext } from './types.js';
+import { JsonChunks, type Handler, type HandlerContext } from './types.js';
 import type { ParamValue } from './openapi.js';
 
 export function attributionOf(q: Record<string, ParamValue | unknown>): Attribution {
@@ -60,6 +60,19 @@ function syncAnalytics(kind: AdKind | null, idParam: string | null): Handler {
     }
     const idCol = ID_COLUMN[kind === null ? 'AD_ACCOUNT' : kind === 'campaign' ? 'CAMPAIGN' : kind === 'ad_group' ? 'AD_GROUP' : 'AD'];
     const aggregate = q.aggregate_report_rows === true;
+    if (gran === 'DAY' && !aggregate) {
+      return new JsonChunks(function* () {
+        let first = true;
+        yield '[';
+        for (const c of contexts) {
+          const out: string[] = [];
+          if (!core.analytics.dayRowsJson(c, w.start, w.end, today, columns, at, [idCol], out)) continue;
+          yield (first ? '' : ',') + out.join(',');
+          first = false;
+        }
+        yield ']';
+      });
+    }
     const rows: Record<string, unknown>[] = [];
     for (const c of contexts) rows.push(...core.analytics.entityRows(c, w.start, w.end, today, columns, gran, at, aggregate ? [] : [idCol], true));
     return rows;

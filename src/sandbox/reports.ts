@@ -250,10 +250,23 @@ export class Reports {
     let first = true;
     if (!(await write('{'))) return;
     const idCol = LEVEL_ID[spec.level.replace(/_TARGETING$/, '')];
+    const an = this.core.analytics;
+    const { start, end } = spec.window;
+    const targeting = spec.level.endsWith('_TARGETING');
     for (const c of ctxs) {
-      const rows = this.entityRows(spec, c, true);
-      if (!rows.length) continue;
-      if (!(await write(`${first ? '' : ','}${JSON.stringify(String(rows[0][idCol]))}:${JSON.stringify(rows)}`))) return;
+      let text: string;
+      if (spec.granularity === 'DAY') {
+        const out: string[] = [];
+        if (!targeting) an.dayRowsJson(c, start, end, spec.today, spec.columns, spec.attribution, [idCol], out);
+        else for (const type of spec.targetingTypes) for (const value of targetingValues(type)) an.dayRowsJson(c, start, end, spec.today, spec.columns, spec.attribution, [idCol], out, { type, value });
+        if (!out.length) continue;
+        text = `[${out.join(',')}]`;
+      } else {
+        const rows = this.entityRows(spec, c, true);
+        if (!rows.length) continue;
+        text = JSON.stringify(rows);
+      }
+      if (!(await write(`${first ? '' : ','}${JSON.stringify(an.ids(c)[idCol])}:${text}`))) return;
       first = false;
     }
     if (await write('}')) res.end();

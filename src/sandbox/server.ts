@@ -7,7 +7,7 @@ import { entityHandlers } from './handlers-entities.js';
 import { analyticsHandlers } from './handlers-analytics.js';
 import type { SandboxCore, ControlAction } from './core.js';
 import type { FaultRule } from './faults.js';
-import type { Handler } from './types.js';
+import { JsonChunks, type Handler } from './types.js';
 
 const API_PREFIX = '/v5';
 const MAX_BODY = 1_000_000;
@@ -131,7 +131,8 @@ export function createSandboxServer(core: SandboxCore): Server {
         const h = handlers[op.operationId];
         result = h({ core, op, path: sub!, params, query, body: json, req, origin });
       }
-      send(res, 200, result, truncate);
+      if (result instanceof JsonChunks) await sendChunks(res, result, truncate);
+      else send(res, 200, result, truncate);
       finish(200, faultName);
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
@@ -246,6 +247,16 @@ function terminalFault(res: ServerResponse, f: FaultRule): number {
       send(res, 500, { code: 500, message: 'Internal Server Error' });
       return 500;
   }
+}
+
+async function sendChunks(res: ServerResponse, body: JsonChunks, truncate: boolean): Promise<void> {
+  if (truncate) return send(res, 200, JSON.parse([...body.chunks()].join('')), true);
+  res.writeHead(200, { 'content-type': 'application/json' });
+  for (const chunk of body.chunks()) {
+    if (res.destroyed) return;
+    if (!res.write(chunk)) await new Promise<void>((r) => { res.once('drain', r); res.once('close', r); });
+  }
+  res.end();
 }
 
 function send(res: ServerResponse, status: number, body: unknown, truncate = false): void {

@@ -17,3 +17,11 @@ export interface HandlerContext {
 
 /** Returns the JSON body of a 200 response, or throws ApiError. */
 export type Handler = (ctx: HandlerContext) => unknown;
+
+/**
+ * A handler result produced as JSON text in chunks (large analytics responses): streamed with
+ * backpressure instead of being built and stringified as one object.
+ */
+export class JsonChunks {
+  constructor(readonly chunks: () => Iterable<string>) {}
+}

@@ -10,12 +10,15 @@ type Doc = Record<string, unknown>;
 // top-level list, one board's pins, one ad account's campaigns …). A unit's position is a tuple of
 // ids that sorts in walk order; the binding state remembers the unit in progress and the bookmark
 // of its next page, so a restarted session skips finished units and resumes mid-listing:
-//   { pass: { pos: string[], bookmark: string | null } }   (bookmark null: that unit is done)
-// A finished pass checkpoints `{pass: null}`, so the next pass starts from the beginning.
+//   { pass: { pos: string[], bookmark?: string, done?: true } }
+// (`done`: that unit is finished; state patches are RFC 7396 merge patches, where null deletes, so
+// "no next page" is spelled `done: true`.) A finished pass checkpoints `{pass: null}`, so the next
+// pass starts from the beginning.
 
 interface PassState {
   pos: string[];
-  bookmark: string | null;
+  bookmark?: string | null;
+  done?: boolean;
   // incremental_list: running cursor of the unit in progress
   t?: number | null;
   ids?: string[] | null;
@@ -142,7 +145,7 @@ async function* planned(env: StrategyEnv, units: AsyncIterable<Unit>, resume: Pa
         const c = comparePos(unit.pos, resume.pos);
         if (c < 0) continue;
         if (c === 0) {
-          if (resume.bookmark === null) continue;
+          if (resume.done || typeof resume.bookmark !== 'string') continue;
           start = resume.bookmark;
           resumed = resume;
         }
@@ -163,7 +166,7 @@ async function walk(env: StrategyEnv, units: (resume: PassState | undefined) => 
   const { ctx } = env;
   const resume = passState(env);
   const checkpoint = (unit: Unit, bookmark: string | null, patch: PagePatch | void) =>
-    ctx.checkpoint({ ...(patch?.top ?? {}), pass: { pos: unit.pos, bookmark, ...(patch?.pass ?? {}) } });
+    ctx.checkpoint({ ...(patch?.top ?? {}), pass: { pos: unit.pos, bookmark, done: bookmark === null ? true : null, ...(patch?.pass ?? {}) } });
   for await (const { unit, it, first, resumed: resumedAt } of planned(env, units(resume), resume)) {
     let resumed = resumedAt;
     let pages = 0;

@@ -1,0 +1,25 @@
+import type { Command } from 'commander';
+import { handleValidate } from '../connector/handlers.js';
+import { log } from '../log.js';
+import { createPinterestSource } from '../pinterest/source.js';
+import { readConfigFile, splitList } from './config-file.js';
+import { runCommand } from './run.js';
+
+export function register(program: Command): void {
+  program
+    .command('validate')
+    .description('Validate a config and bindings for all (or the listed) streams, checking access at Pinterest')
+    .requiredOption('--config <file>', 'endpoint config (JSON or YAML)')
+    .option('--streams <a,b>', 'comma-separated stream names (default: every stream)')
+    .action((o: { config: string; streams?: string }) =>
+      runCommand(async () => {
+        const source = createPinterestSource();
+        const raw = readConfigFile(o.config);
+        const names = splitList(o.streams) ?? source.streams(source.parseConfig(raw)).map((s) => s.name);
+        const res = await handleValidate(source, { config: raw, bindings: names.map((stream) => ({ resourceConfig: { stream } })) }, log);
+        if (!('validated' in res)) return;
+        process.stdout.write(res.validated.bindings.map((b) => JSON.stringify(b)).join('\n') + '\n');
+        log.info({ bindings: names.length }, `config and ${names.length} binding(s) are valid`);
+      }),
+    );
+}

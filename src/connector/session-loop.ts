@@ -1,0 +1,198 @@
+import { StopSession, UserError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { parseIsoDuration } from './duration.js';
+import type { KeyRange, OpenBinding, PassContext, Session } from './source.js';
+import { applyMergePatch } from './state.js';
+
+// The capture session: every binding polls on its own interval, concurrently, each pass emitting
+// documents and merge-patch checkpoints of its own state. Used by the Flow Open handler and by
+// `runCapture` (CLI capture, demo, bench) alike.
+
+export interface SessionOutput {
+  captured(binding: number, doc: Record<string, unknown>): Promise<void> | void;
+  checkpoint(state: { updated: Record<string, unknown>; mergePatch: true }): Promise<void> | void;
+  flush?(): Promise<void>;
+}
+
+export interface BindingProgress {
+  binding: OpenBinding;
+  docs: number;
+  passes: number;
+  running: boolean;
+  done: boolean;
+}
+
+export interface RunSessionOptions {
+  session: Session;
+  bindings: OpenBinding[];
+  range: KeyRange;
+  /** Full connector state as Flow replays it: `{bindingStateV1: {<stateKey>: {...}}}`. */
+  state: unknown;
+  output: SessionOutput;
+  log: Logger;
+  /** Aborted on stdin EOF / SIGTERM: passes are aborted and the session ends at a checkpoint. */
+  stop?: AbortSignal;
+  /** Run one pass per binding, then end. */
+  once?: boolean;
+  /** How long to wait for passes to honour an abort before finishing anyway. */
+  graceMs?: number;
+  /** Minimum pause between two passes of a binding, whatever its interval. */
+  minGapMs?: number;
+  onProgress?(p: BindingProgress): void;
+}
+
+export interface SessionResult {
+  reason: 'stopped' | 'completed' | 'stop-session';
+  docs: number;
+  checkpoints: number;
+  /** Each binding's state at the end, by state key. */
+  states: Record<string, Record<string, unknown>>;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+function afterAbort(signal: AbortSignal, ms: number): Promise<'timeout'> {
+  return new Promise((resolve) => {
+    const arm = () => setTimeout(() => resolve('timeout'), ms).unref();
+    if (signal.aborted) arm();
+    else signal.addEventListener('abort', arm, { once: true });
+  });
+}
+
+export class SessionClosedError extends Error {
+  constructor() {
+    super('capture session is stopping');
+    this.name = 'AbortError';
+  }
+}
+
+export async function runSession(o: RunSessionOptions): Promise<SessionResult> {
+  const ctrl = new AbortController();
+  const onStop = () => ctrl.abort(o.stop?.reason);
+  if (o.stop?.aborted) onStop();
+  else o.stop?.addEventListener('abort', onStop, { once: true });
+
+  const prior = isObject(o.state) && isObject(o.state.bindingStateV1) ? o.state.bindingStateV1 : {};
+  const states: Record<string, Record<string, unknown>> = {};
+  let docSeq = 0; // documents written so far
+  let checkpointedSeq = 0; // docSeq at the last checkpoint
+  let checkpoints = 0;
+  let closed = false;
+  let fatal: unknown;
+  let stopSession: StopSession | undefined;
+
+  const checkpoint = async (updated: Record<string, unknown>) => {
+    checkpointedSeq = docSeq;
+    checkpoints++;
+    await o.output.checkpoint({ updated, mergePatch: true });
+  };
+
+  const bindingLoop = async (b: OpenBinding): Promise<void> => {
+    const stream = b.resource.stream;
+    const log = o.log.child({ binding: b.index, stream });
+    const intervalMs = parseIsoDuration(b.resource.interval) ?? 0;
+    const progress: BindingProgress = { binding: b, docs: 0, passes: 0, running: false, done: false };
+    let state: Record<string, unknown> = isObject(prior[b.stateKey]) ? structuredClone(prior[b.stateKey] as Record<string, unknown>) : {};
+    states[b.stateKey] = state;
+    let lastEmitSeq = 0;
+
+    const ctx: PassContext = {
+      binding: b,
+      get state() {
+        return state;
+      },
+      emit(doc) {
+        if (closed || ctrl.signal.aborted) throw new SessionClosedError();
+        lastEmitSeq = ++docSeq;
+        progress.docs++;
+        o.onProgress?.(progress);
+        return o.output.captured(b.index, doc);
+      },
+      async checkpoint(patch) {
+        if (closed) throw new SessionClosedError();
+        state = applyMergePatch(state, patch) as Record<string, unknown>;
+        states[b.stateKey] = state;
+        await checkpoint({ bindingStateV1: { [b.stateKey]: patch } });
+      },
+      signal: ctrl.signal,
+      log,
+      range: o.range,
+    };
+
+    try {
+      while (!ctrl.signal.aborted) {
+        const started = Date.now();
+        const docsBefore = progress.docs;
+        progress.running = true;
+        o.onProgress?.(progress);
+        await o.session.runPass(ctx);
+        progress.running = false;
+        progress.passes++;
+        // A pass should end on a checkpoint; if it did not, commit its documents now rather than
+        // leave them pending until some other binding checkpoints.
+        if (lastEmitSeq > checkpointedSeq && !closed) await ctx.checkpoint({});
+        const docs = progress.docs - docsBefore;
+        log.info(
+          { eventType: 'connectorStatus', docs, passes: progress.passes, ms: Date.now() - started },
+          `Binding ${stream} finished a pass: ${docs} document${docs === 1 ? '' : 's'}`,
+        );
+        o.onProgress?.(progress);
+        if (o.once) break;
+        await sleep(Math.max(o.minGapMs ?? 1000, started + intervalMs - Date.now()), ctrl.signal);
+      }
+    } catch (err) {
+      if (err instanceof StopSession) {
+        stopSession ??= err;
+        ctrl.abort(err);
+      } else if (ctrl.signal.aborted) {
+        // Errors after a stop was requested are the pass unwinding (aborted requests).
+        log.debug({ err: err instanceof Error ? err.message : String(err) }, 'pass ended by stop');
+      } else {
+        fatal ??= err instanceof UserError || !(err instanceof Error) ? err : new Error(`stream ${stream}: ${err.message}`, { cause: err });
+        ctrl.abort(err);
+      }
+    } finally {
+      progress.running = false;
+      progress.done = true;
+      o.onProgress?.(progress);
+    }
+  };
+
+  o.log.info(
+    { eventType: 'connectorStatus', bindings: o.bindings.length, keyBegin: o.range.begin, keyEnd: o.range.end },
+    `Capture started: ${o.bindings.length} binding${o.bindings.length === 1 ? '' : 's'}`,
+  );
+  const loops = Promise.all(o.bindings.map(bindingLoop));
+  if (o.bindings.length === 0 && !o.once) await sleep(2 ** 31 - 1, ctrl.signal);
+  const graceMs = o.graceMs ?? 20_000;
+  if ((await Promise.race([loops, afterAbort(ctrl.signal, graceMs)])) === 'timeout') {
+    o.log.warn({ graceMs }, 'some passes did not stop in time; finishing the session anyway');
+  }
+  closed = true;
+  o.stop?.removeEventListener('abort', onStop);
+  await o.session.close().catch((err: unknown) => o.log.debug({ err: String(err) }, 'session close failed'));
+  if (fatal !== undefined) throw fatal;
+
+  // Never end between a document and its checkpoint.
+  if (docSeq > checkpointedSeq) await checkpoint({});
+  await o.output.flush?.();
+
+  if (stopSession) {
+    o.log.info({ eventType: 'connectorStatus', ...stopSession.fields }, `Stopping the capture session: ${stopSession.message}`);
+  }
+  const reason = stopSession ? 'stop-session' : ctrl.signal.aborted ? 'stopped' : 'completed';
+  return { reason, docs: docSeq, checkpoints, states };
+}
