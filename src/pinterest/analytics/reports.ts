@@ -209,7 +209,13 @@ export async function asyncReport(env: StrategyEnv): Promise<void> {
             if (/^\d{4}-\d{2}-\d{2}/.test(key)) row.DATE ??= key; // BY_DATE files
             else if (idColumn && row[idColumn] == null) row[idColumn] = key;
           }
-          if (keyFields.some((f) => row[f] == null)) {
+          let complete = true;
+          for (const f of keyFields) {
+            const v = row[f];
+            if (v == null) complete = false;
+            else if (typeof v === 'number') row[f] = String(v); // key fields are strings (TARGETING_VALUE can be a number)
+          }
+          if (!complete) {
             skipped++;
             continue;
           }
