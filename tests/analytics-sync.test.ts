@@ -157,3 +157,31 @@ test('user_account_analytics and pin_analytics: daily rows; a refused pin analyt
     await refusing.close();
   }
 });
+
+test('a pass stopped after its first account resumes there: the finished account re-reads only its lookback', async () => {
+  const config = sandboxConfig(sb.baseUrl, { start_date: '2024-01-01', lookback_window_days: 5, advanced: { today: TODAY } });
+  const [first, second] = sb.data.adAccountIds() as [string, string];
+  const stop = new AbortController();
+  let run: Awaited<ReturnType<typeof runBindings>> | undefined;
+  let committedState: Record<string, unknown> = {};
+  await assert.rejects(async () => {
+    run = await runBindings(config, ['ad_group_analytics'], log, {}, {
+      signal: stop.signal,
+      onCheckpoint: (pass) => {
+        committedState = structuredClone(pass.state);
+        if ((pass.state.accounts as Record<string, unknown> | undefined)?.[first]) stop.abort(new Error('stop'));
+      },
+    });
+  });
+  assert.equal(run, undefined);
+  assert.deepEqual(committedState, { accounts: { [first]: { cursor: TODAY } } });
+
+  sb.resetStats();
+  const resumed = await runBindings(config, ['ad_group_analytics'], log, { ad_group_analytics: committedState });
+  const calls = analyticsRequests().map((r) => ({ account: r.path.split('/')[3], start: r.q.get('start_date') }));
+  assert.deepEqual(calls, [
+    { account: first, start: plusDays(TODAY, -5) },
+    { account: second, start: plusDays(TODAY, -89) },
+  ]);
+  assert.deepEqual(resumed.passes.ad_group_analytics!.state, { accounts: { [first]: { cursor: TODAY }, [second]: { cursor: TODAY } } });
+});

@@ -70,6 +70,7 @@ export function reportPlan(env: StrategyEnv, accounts: AdAccountRef[]): Plan {
     lookbackDays: env.config.lookback_window_days,
     limits: reportLimits(level, granularity),
     batch: 1,
+    granularity,
   });
 }
 
