@@ -14,6 +14,11 @@ export interface ApiRequest {
   category: RateCategory;
   /** Stream name, for error messages and per-stream request accounting. */
   stream?: string;
+  /**
+   * Analytics rows: integer values of `*_ID` keys too large for a double (18-digit pin ids) are
+   * parsed as exact strings instead of rounded numbers.
+   */
+  exactIds?: boolean;
 }
 
 export interface Page<T> {

@@ -6,6 +6,7 @@ import { TokenSource, type TokenResponse } from './auth.js';
 import type { ApiRequest, ClientStats, Page, PinterestClient, QueryValue, RateCategory } from './client-types.js';
 import type { PinterestConfig } from './config.js';
 import { blockCategory, budgetsFrom, categoryBlockedForMs, limiterFor, type RateBudgets } from './rate-limits.js';
+import { parseExactIds } from './exact-ids.js';
 import { abortError, backoffMs, isTransientNetworkError, sleep } from './retry.js';
 
 export interface ClientOptions {
@@ -247,7 +248,7 @@ class Client implements PinterestClient {
       if (status >= 200 && status < 300) {
         if (status === 204 || res.body === '') return undefined as T;
         try {
-          return JSON.parse(res.body) as T;
+          return (req.exactIds ? parseExactIds<T>(res.body) : JSON.parse(res.body)) as T;
         } catch {
           // A cut-off or garbled body: the same request again.
           await this.transientWait(transient++, where, `invalid JSON body (${res.body.length} bytes)`, signal);

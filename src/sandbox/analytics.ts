@@ -350,7 +350,7 @@ export class Analytics {
     let head = '{';
     const seen = new Set<string>();
     for (const idc of idColumns) {
-      head += `${head.length > 1 ? ',' : ''}"${idc}":${JSON.stringify(renderId(idc, ids[idc], numeric))}`;
+      head += `${head.length > 1 ? ',' : ''}"${idc}":${idJson(idc, ids[idc], numeric)}`;
       seen.add(idc);
     }
     if (targeting) head += `,"TARGETING_TYPE":${JSON.stringify(targeting.type)},"TARGETING_VALUE":${JSON.stringify(targeting.value)}`;
@@ -362,7 +362,7 @@ export class Analytics {
       if (seen.has(c.name)) continue;
       seen.add(c.name);
       if (c.kind === 'id') {
-        if (ids[c.name] !== undefined) fixed += `,"${c.name}":${JSON.stringify(renderId(c.name, ids[c.name], numeric))}`;
+        if (ids[c.name] !== undefined) fixed += `,"${c.name}":${idJson(c.name, ids[c.name], numeric)}`;
       } else if (c.kind === 'attr') {
         if (attrs.has(c.name)) fixed += `,"${c.name}":${JSON.stringify(attrs.get(c.name))}`;
       } else {
@@ -399,6 +399,26 @@ function roundFor(col: ColumnInfo, x: number): number {
 
 function renderId(col: string, id: string | undefined, numeric: boolean): unknown {
   if (id === undefined) return undefined;
-  // AD_ACCOUNT_ID / ADVERTISER_ID are strings in the API's rows; other ids are sometimes numbers.
-  return numeric && col !== 'AD_ACCOUNT_ID' && col !== 'ADVERTISER_ID' ? Number(id) : id;
+  // AD_ACCOUNT_ID / ADVERTISER_ID are strings in the API's rows; other ids are sometimes numbers,
+  // 18-digit pin ids included (a bigint here, so that it stays exact until wireJson writes it).
+  if (!numeric || col === 'AD_ACCOUNT_ID' || col === 'ADVERTISER_ID') return id;
+  const n = Number(id);
+  return Number.isSafeInteger(n) ? n : BigInt(id);
+}
+
+/** An id's JSON text as the API renders it (a number literal with every digit, or a string). */
+function idJson(col: string, id: string | undefined, numeric: boolean): string {
+  const v = renderId(col, id, numeric);
+  return typeof v === 'bigint' ? v.toString() : JSON.stringify(v);
+}
+
+/** JSON text of wire rows: bigint ids become number literals with all their digits (as Pinterest sends them). */
+export function wireJson(value: unknown): string {
+  let big = false;
+  const s = JSON.stringify(value, (_k, v: unknown) => {
+    if (typeof v !== 'bigint') return v;
+    big = true;
+    return `\u0000${v.toString()}`;
+  });
+  return big ? s.replace(/"\\u0000(\d+)"/g, '$1') : s;
 }

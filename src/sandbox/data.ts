@@ -24,7 +24,9 @@ const TAG_BASE = 2_614_000_000_000;
 const KEYWORD_BASE = 2886e12;
 const BOARD_BASE = 1_010_000_000_000;
 const SECTION_BASE = 5_010_000_000_000;
-const PIN_BASE = 900e12;
+// Pin ids are 18 digits like Pinterest's (above 2^53: exact only as strings): a fixed prefix and the
+// 12-digit pin number b × 10^6 + p.
+const PIN_PREFIX = '813744';
 const CATALOG_BASE = 3_100_000_000_000;
 const FEED_BASE = 3_200_000_000_000;
 const PG_BASE = 3_300_000_000_000;
@@ -539,13 +541,17 @@ export class SandboxData {
   }
 
   pinId(b: number, p: number): string {
-    return String(PIN_BASE + b * 1_000_000 + p);
+    return PIN_PREFIX + String(b * 1_000_000 + p).padStart(12, '0');
+  }
+
+  /** The pin's number below its 18-digit id (a safe integer, for hashing). */
+  pinNumber(id: string): number | null {
+    return id.length === 18 && id.startsWith(PIN_PREFIX) && /^\d+$/.test(id) ? Number(id.slice(PIN_PREFIX.length)) : null;
   }
 
   pinIndex(id: string): { b: number; p: number } | null {
-    if (!/^\d+$/.test(id)) return null;
-    const r = Number(id) - PIN_BASE;
-    if (!Number.isSafeInteger(r) || r < 0) return null;
+    const r = this.pinNumber(id);
+    if (r === null) return null;
     const b = Math.floor(r / 1_000_000);
     const p = r % 1_000_000;
     return b < this.shape.boards && p < this.shape.pinsPerBoard ? { b, p } : null;

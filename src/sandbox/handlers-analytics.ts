@@ -3,7 +3,7 @@
 import { ApiError, badRequest } from './errors.js';
 import { dayStr } from './dates.js';
 import { checkWindow, SYNC_HOUR_RULE, SYNC_RULE } from './limits.js';
-import { DEFAULT_ATTRIBUTION, type Attribution, type Granularity, type RowContext } from './analytics.js';
+import { DEFAULT_ATTRIBUTION, wireJson, type Attribution, type Granularity, type RowContext } from './analytics.js';
 import type { AdKind } from './data.js';
 import { JsonChunks, type Handler, type HandlerContext } from './types.js';
 import type { ParamValue } from './openapi.js';
@@ -75,7 +75,7 @@ function syncAnalytics(kind: AdKind | null, idParam: string | null): Handler {
     }
     const rows: Record<string, unknown>[] = [];
     for (const c of contexts) rows.push(...core.analytics.entityRows(c, w.start, w.end, today, columns, gran, at, aggregate ? [] : [idCol], true));
-    return rows;
+    return new JsonChunks(() => [wireJson(rows)]);
   };
 }
 
@@ -142,8 +142,10 @@ export function analyticsHandlers(): Record<string, Handler> {
       for (const id of q.pin_ids as string[]) {
         const p = core.data.pinIndex(id);
         if (!p) throw new ApiError(404, 50, 'Pin not found.');
-        const block = metricsBlock(core, Number(id), w.start, w.end, metrics) as Record<string, unknown>;
-        block.lifetime_metrics = { TOTAL_COMMENTS: core.analytics.userMetric(Number(id), 0, 'TOTAL_COMMENTS') % 50, TOTAL_REACTIONS: core.analytics.userMetric(Number(id), 0, 'TOTAL_REACTIONS') % 200 };
+        // Hash scope: a safe integer per pin (Number(id) would round 18-digit ids together).
+        const scope = 900e12 + core.data.pinNumber(id)!;
+        const block = metricsBlock(core, scope, w.start, w.end, metrics) as Record<string, unknown>;
+        block.lifetime_metrics = { TOTAL_COMMENTS: core.analytics.userMetric(scope, 0, 'TOTAL_COMMENTS') % 50, TOTAL_REACTIONS: core.analytics.userMetric(scope, 0, 'TOTAL_REACTIONS') % 200 };
         out[id] = { all: block };
       }
       return out;

@@ -5,7 +5,7 @@ import { hash, strHash } from './hash.js';
 import { badRequest } from './errors.js';
 import { checkWindow, REPORT_HOUR_RULE, REPORT_PRODUCT_ITEM_RULE, REPORT_RULE, type Window } from './limits.js';
 import { asyncColumns, reportBodyProperty } from './openapi.js';
-import { targetingValues, type Attribution, type Granularity, type RowContext } from './analytics.js';
+import { targetingValues, wireJson, type Attribution, type Granularity, type RowContext } from './analytics.js';
 import { attributionOf } from './handlers-analytics.js';
 import type { SandboxCore } from './core.js';
 
@@ -199,7 +199,7 @@ export class Reports {
     const ctxs = this.contexts(spec);
     const sample = ctxs.slice(0, 50);
     let bytes = 2;
-    for (const c of sample) bytes += JSON.stringify(this.entityRows(spec, c, true)).length + 24;
+    for (const c of sample) bytes += wireJson(this.entityRows(spec, c, true)).length + 24;
     return sample.length ? Math.round((bytes * ctxs.length) / sample.length) : 2;
   }
 
@@ -241,7 +241,7 @@ export class Reports {
       let first = true;
       if (!(await write('{'))) return;
       for (const k of [...byDate.keys()].sort()) {
-        if (!(await write(`${first ? '' : ','}${JSON.stringify(k)}:${JSON.stringify(byDate.get(k))}`))) return;
+        if (!(await write(`${first ? '' : ','}${JSON.stringify(k)}:${wireJson(byDate.get(k))}`))) return;
         first = false;
       }
       if (await write('}')) res.end();
@@ -264,7 +264,7 @@ export class Reports {
       } else {
         const rows = this.entityRows(spec, c, true);
         if (!rows.length) continue;
-        text = JSON.stringify(rows);
+        text = wireJson(rows);
       }
       if (!(await write(`${first ? '' : ','}${JSON.stringify(an.ids(c)[idCol])}:${text}`))) return;
       first = false;

@@ -89,7 +89,7 @@ export async function pinAnalytics(env: StrategyEnv): Promise<void> {
       let res: Record<string, unknown>;
       try {
         res = await client.request<Record<string, unknown>>(
-          { path: def.endpoint, query: { pin_ids: batches[b]!, start_date: w.start, end_date: w.end, metric_types: metricTypes }, category: def.category, stream: def.name },
+          { path: def.endpoint, query: { pin_ids: batches[b]!, start_date: w.start, end_date: w.end, metric_types: metricTypes }, category: def.category, stream: def.name, exactIds: true },
           ctx.signal,
         );
       } catch (err) {

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { quoteIdNumbers } from '../exact-ids.js';
 
 // Incremental parser for async report files: `{ "<entity id>": [ {row}, … ], … }` (Pinterest's
 // JSON report, BY_ID or BY_DATE). A file can be hundreds of MB, so it is never held whole: the
@@ -25,12 +26,9 @@ const enum S {
 
 const WS = new Set([0x20, 0x0a, 0x0d, 0x09]);
 
-// Id columns come back as JSON numbers at times; pin and product ids exceed 2^53, so quote them
-// before JSON.parse rounds them.
-const ID_NUMBER = /"([A-Z0-9_]*_ID)"(\s*):(\s*)(-?\d+)(?=\s*[,}\]])/g;
-export function quoteIdNumbers(json: string): string {
-  return json.includes('_ID"') ? json.replace(ID_NUMBER, '"$1"$2:$3"$4"') : json;
-}
+// Id columns come back as JSON numbers at times; pin and product ids exceed 2^53, so they are
+// quoted before JSON.parse rounds them (see parseRow).
+export { quoteIdNumbers };
 
 export class ReportRowParser {
   private state = S.Top;

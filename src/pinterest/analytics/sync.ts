@@ -73,6 +73,7 @@ export async function syncAnalytics(env: StrategyEnv): Promise<void> {
             },
             category: def.category,
             stream: def.name,
+            exactIds: true,
           },
           ctx.signal,
         );
