@@ -8,6 +8,7 @@ import { asyncColumns, reportBodyProperty } from './openapi.js';
 import { targetingValues, wireJson, type Attribution, type Granularity, type RowContext } from './analytics.js';
 import { attributionOf } from './handlers-analytics.js';
 import type { SandboxCore } from './core.js';
+import { drained } from './drain.js';
 
 export const REPORT_LEVELS = ['ADVERTISER', 'ADVERTISER_TARGETING', 'CAMPAIGN', 'CAMPAIGN_TARGETING', 'AD_GROUP', 'AD_GROUP_TARGETING', 'PIN_PROMOTION', 'PIN_PROMOTION_TARGETING', 'KEYWORD', 'PRODUCT_GROUP', 'PRODUCT_GROUP_TARGETING', 'PRODUCT_ITEM', 'PRODUCT_ITEM_TARGETING'];
 const GRANULARITIES = ['TOTAL', 'DAY', 'HOUR', 'WEEK', 'MONTH'];
@@ -216,7 +217,8 @@ export class Reports {
         return false;
       }
       written += s.length;
-      if (!res.write(s)) await new Promise<void>((r) => res.once('drain', r));
+      // A client that hangs up mid-file ends the wait too (drain would never come).
+      if (!res.write(s)) return drained(res);
       return !res.destroyed;
     };
     if (spec.format === 'CSV') {

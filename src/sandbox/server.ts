@@ -7,6 +7,7 @@ import { entityHandlers } from './handlers-entities.js';
 import { analyticsHandlers } from './handlers-analytics.js';
 import type { SandboxCore, ControlAction } from './core.js';
 import type { FaultRule } from './faults.js';
+import { drained } from './drain.js';
 import { JsonChunks, type Handler } from './types.js';
 
 const API_PREFIX = '/v5';
@@ -254,7 +255,7 @@ async function sendChunks(res: ServerResponse, body: JsonChunks, truncate: boole
   res.writeHead(200, { 'content-type': 'application/json' });
   for (const chunk of body.chunks()) {
     if (res.destroyed) return;
-    if (!res.write(chunk)) await new Promise<void>((r) => { res.once('drain', r); res.once('close', r); });
+    if (!res.write(chunk) && !(await drained(res))) return;
   }
   res.end();
 }
