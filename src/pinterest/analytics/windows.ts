@@ -80,13 +80,20 @@ export function splitWindows(range: DateWindow, maxRange: number): DateWindow[] 
  * rows with the same key, the later replacing the earlier. So windows start on a period start
  * (ISO Monday / the 1st; the first window is pulled back to one when the API floor allows) and
  * hold whole periods only.
+ *
+ * A period that began before the API floor can only be read in part. On the read that first
+ * reaches it, that part is read (it is all there is); once the cursor is past the period's end it
+ * is never re-read, since a re-read from a later floor would replace its row with a smaller part.
  */
-export function periodWindows(range: DateWindow, granularity: 'WEEK' | 'MONTH', limits: DateLimits, today: string): DateWindow[] {
+export function periodWindows(range: DateWindow, granularity: 'WEEK' | 'MONTH', limits: DateLimits, today: string, opts: { cursor?: string } = {}): DateWindow[] {
   const floor = addDays(day(today), -limits.maxBack);
   const periodStart = (d: Date) => (granularity === 'WEEK' ? startOfISOWeek(d) : startOfMonth(d));
   const next = (d: Date) => (granularity === 'WEEK' ? addDays(d, 7) : addMonths(d, 1));
   let s = periodStart(day(range.start));
-  if (s < floor) s = day(range.start); // the oldest period can only be read from the floor on
+  if (s < floor) {
+    const readBefore = opts.cursor !== undefined && day(opts.cursor) >= addDays(next(s), -1);
+    s = readBefore ? next(s) : maxDate([floor, day(range.start)]);
+  }
   const end = day(range.end);
   const out: DateWindow[] = [];
   while (s <= end) {
@@ -104,7 +111,7 @@ export function periodWindows(range: DateWindow, granularity: 'WEEK' | 'MONTH', 
 export function pollWindows(opts: Parameters<typeof pollRange>[0] & { granularity?: string }): DateWindow[] {
   const range = pollRange(opts);
   if (!range) return [];
-  if (opts.granularity === 'WEEK' || opts.granularity === 'MONTH') return periodWindows(range, opts.granularity, opts.limits, opts.today);
+  if (opts.granularity === 'WEEK' || opts.granularity === 'MONTH') return periodWindows(range, opts.granularity, opts.limits, opts.today, { cursor: opts.cursor });
   return splitWindows(range, opts.limits.maxRange);
 }
 
