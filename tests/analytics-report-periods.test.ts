@@ -5,9 +5,10 @@ import { runBindings, sandboxConfig } from '../src/bench/run-binding.js';
 import { createLogger } from '../src/log.js';
 import { daysBetween, plusDays, pollWindows, REPORT_LIMITS, PRODUCT_ITEM_LIMITS } from '../src/pinterest/analytics/windows.js';
 import { customReportDef } from '../src/pinterest/streams/table.js';
+import { streamSchema } from '../src/pinterest/streams/schemas.js';
 import type { CustomReport } from '../src/pinterest/config.js';
 
-// WEEK / MONTH custom reports over several polls: each period keeps one document whose key
+// WEEK / MONTH / TOTAL custom reports over several polls: each period keeps one document whose key
 // is the same whichever poll (first read, lookback re-read, a later day) produced it, and whose
 // numbers are those of the whole period, so merging the polls by key (as Flow does) gives exactly
 // the rows of one report over the whole range.
@@ -28,6 +29,7 @@ const REPORTS: CustomReport[] = [
   // 31-day windows, 91 days back at most: with an 89-day lookback the re-read reaches a month that
   // began before the API floor.
   { name: 'items_monthly', level: 'PRODUCT_ITEM', granularity: 'MONTH', columns: ['SPEND_IN_DOLLAR', 'TOTAL_IMPRESSION'] },
+  { name: 'totals', level: 'CAMPAIGN', granularity: 'TOTAL', columns: COLS },
 ];
 const fast = { report_poll_initial_ms: 5, report_poll_max_ms: 20 };
 const keyOf = (r: CustomReport, d: Record<string, unknown>) => JSON.stringify(customReportDef(r).key.map((k) => d[k.slice(1)]));
@@ -38,13 +40,27 @@ function expectedRows(r: CustomReport, start: string, end: string): Record<strin
   sb.control({ action: 'today', today: end });
   try {
     const rows = sb.expectedReportRows(acct, { start_date: start, end_date: end, granularity: r.granularity, level: r.level, columns: r.columns });
-    return rows;
+    return r.granularity === 'TOTAL' ? rows.map((x) => ({ ...x, START_DATE: start, END_DATE: end })) : rows;
   } finally {
     sb.control({ action: 'today', today: T2 });
   }
 }
 
-test('WEEK / MONTH report windows: whole periods, no re-read of a period the API floor cut', () => {
+test('WEEK / MONTH / TOTAL report windows: whole periods, fixed TOTAL blocks, no re-read of a period the API floor cut', () => {
+  // TOTAL: blocks of 186 days from the start date; a later poll re-reads the current block whole.
+  const first = pollWindows({ today: T1, startDate: '2024-06-01', lookbackDays: 7, limits: REPORT_LIMITS, granularity: 'TOTAL' });
+  assert.deepEqual(first, [
+    { start: '2024-06-01', end: '2024-12-03' },
+    { start: '2024-12-04', end: '2025-06-07' },
+    { start: '2025-06-08', end: T1 },
+  ]);
+  assert.deepEqual(pollWindows({ today: T2, startDate: '2024-06-01', cursor: T1, lookbackDays: 7, limits: REPORT_LIMITS, granularity: 'TOTAL' }), [{ start: '2025-06-08', end: T2 }]);
+  // A later poll in a new block: the old block is not re-read unless the lookback reaches it.
+  assert.deepEqual(pollWindows({ today: '2025-12-20', startDate: '2024-06-01', cursor: '2025-12-19', lookbackDays: 0, limits: REPORT_LIMITS, granularity: 'TOTAL' }), [{ start: '2025-12-11', end: '2025-12-20' }]);
+  assert.deepEqual(pollWindows({ today: '2025-12-20', startDate: '2024-06-01', cursor: '2025-12-19', lookbackDays: 30, limits: REPORT_LIMITS, granularity: 'TOTAL' }), [
+    { start: '2025-06-08', end: '2025-12-10' },
+    { start: '2025-12-11', end: '2025-12-20' },
+  ]);
   // Same windows whichever day within the lookback the poll runs: the keys of a period are stable.
   for (const [today, cursor] of [['2025-07-01', T1], ['2025-07-03', '2025-07-02'], ['2025-07-31', '2025-07-30']] as const) {
     const w = pollWindows({ today, startDate: '2024-01-01', cursor, lookbackDays: 7, limits: REPORT_LIMITS, granularity: 'MONTH' });
@@ -62,6 +78,16 @@ test('WEEK / MONTH report windows: whole periods, no re-read of a period the API
   assert.equal(pollWindows({ today: T2, startDate: '2025-01-01', lookbackDays: 89, limits: PRODUCT_ITEM_LIMITS, granularity: 'MONTH' })[0]!.start, plusDays(T2, -91));
   // A stale cursor inside the cut period: its unread days are read from the floor.
   assert.equal(pollWindows({ today: T2, startDate: '2025-01-01', cursor: '2025-04-10', lookbackDays: 0, limits: PRODUCT_ITEM_LIMITS, granularity: 'MONTH' })[0]!.start, '2025-04-11');
+});
+
+test('TOTAL custom report schema: keyed by START_DATE, with END_DATE', () => {
+  const def = customReportDef(REPORTS[3]!);
+  assert.deepEqual(def.key, ['/CAMPAIGN_ID', '/START_DATE']);
+  const s = streamSchema(def) as { required: string[]; properties: Record<string, { format?: string }> };
+  assert.deepEqual(s.required, ['CAMPAIGN_ID', 'START_DATE']);
+  assert.ok(s.properties.END_DATE, 'END_DATE is declared');
+  assert.equal(s.properties.START_DATE!.format, 'date');
+  assert.equal(s.properties.END_DATE!.format, 'date');
 });
 
 test('two polls days apart, with lookback re-reads: one document per period, equal to the whole period', async () => {
@@ -85,7 +111,7 @@ test('two polls days apart, with lookback re-reads: one document per period, equ
     // period the API floor cut on the first read, from that floor).
     const windows = pollWindows({ today: T1, startDate: '2024-06-01', lookbackDays: 89, limits: r.level === 'PRODUCT_ITEM' ? PRODUCT_ITEM_LIMITS : REPORT_LIMITS, granularity: r.granularity });
     const expected = new Map<string, Record<string, unknown>>();
-    const periods = periodsOf(r.granularity, windows[0]!.start, T2);
+    const periods = r.granularity === 'TOTAL' ? [...windows.slice(0, -1), { start: windows.at(-1)!.start, end: T2 }] : periodsOf(r.granularity, windows[0]!.start, T2);
     for (const p of periods) for (const e of expectedRows(r, p.start, p.end)) expected.set(keyOf(r, e), e);
     assert.ok(expected.size > 0, `${s}: the sandbox holds rows`);
     assert.deepEqual([...merged.keys()].sort(), [...expected.keys()].sort(), `${s}: one document per period, no duplicate or missing period`);

@@ -192,6 +192,9 @@ export async function asyncReport(env: StrategyEnv): Promise<void> {
     started[i]!.catch(() => {}); // observed when awaited below
   };
 
+  // TOTAL rows have no DATE: they carry the window they total (START_DATE..END_DATE, fixed blocks,
+  // see periodWindows), and START_DATE keys them, so windows never overwrite each other.
+  const total = reportOptions(def).granularity === 'TOTAL';
   const keyFields = def.key.map((k) => k.slice(1));
   const idColumn = keyFields.find((k) => k.endsWith('_ID'));
   let skipped = 0;
@@ -206,6 +209,10 @@ export async function asyncReport(env: StrategyEnv): Promise<void> {
         let n = 0;
         for await (const { key, row } of reportRows(await client.download(report.url, ctx.signal))) {
           stringifyIds(row);
+          if (total) {
+            row.START_DATE = j.window.start;
+            row.END_DATE = j.window.end;
+          }
           if (key !== null) {
             if (/^\d{4}-\d{2}-\d{2}/.test(key)) row.DATE ??= key; // BY_DATE files
             else if (idColumn && row[idColumn] == null) row[idColumn] = key;

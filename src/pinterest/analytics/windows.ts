@@ -75,20 +75,33 @@ export function splitWindows(range: DateWindow, maxRange: number): DateWindow[] 
   return out;
 }
 
+export type PeriodGranularity = 'WEEK' | 'MONTH' | 'TOTAL';
+
 /**
- * Windows for WEEK / MONTH rows: a period split across two requests would come back as two partial
- * rows with the same key, the later replacing the earlier. So windows start on a period start
- * (ISO Monday / the 1st; the first window is pulled back to one when the API floor allows) and
- * hold whole periods only.
+ * Windows for WEEK / MONTH / TOTAL rows. A period split across two requests would come back as
+ * two partial rows with the same key, the later replacing the earlier. So windows start on a
+ * period start (ISO Monday / the 1st / a TOTAL block start; the first window is pulled back to one
+ * when the API floor allows) and hold whole periods only.
+ *
+ * TOTAL rows cover their whole request window, so the windows themselves are the periods: fixed
+ * blocks of `maxRange` days counted from `anchor` (the report's start date). A re-read (lookback)
+ * of the current block requests it whole again and yields the same START_DATE, so its document is
+ * replaced, never duplicated by an overlapping one. Changing the start date re-anchors the blocks.
  *
  * A period that began before the API floor can only be read in part. On the read that first
  * reaches it, that part is read (it is all there is); once the cursor is past the period's end it
  * is never re-read, since a re-read from a later floor would replace its row with a smaller part.
  */
-export function periodWindows(range: DateWindow, granularity: 'WEEK' | 'MONTH', limits: DateLimits, today: string, opts: { cursor?: string } = {}): DateWindow[] {
+export function periodWindows(range: DateWindow, granularity: PeriodGranularity, limits: DateLimits, today: string, opts: { anchor?: string; cursor?: string } = {}): DateWindow[] {
   const floor = addDays(day(today), -limits.maxBack);
-  const periodStart = (d: Date) => (granularity === 'WEEK' ? startOfISOWeek(d) : startOfMonth(d));
-  const next = (d: Date) => (granularity === 'WEEK' ? addDays(d, 7) : addMonths(d, 1));
+  const anchor = day(opts.anchor ?? range.start);
+  const block = limits.maxRange;
+  const periodStart = (d: Date): Date => {
+    if (granularity === 'WEEK') return startOfISOWeek(d);
+    if (granularity === 'MONTH') return startOfMonth(d);
+    return addDays(anchor, Math.floor(differenceInCalendarDays(d, anchor) / block) * block);
+  };
+  const next = (d: Date) => (granularity === 'WEEK' ? addDays(d, 7) : granularity === 'MONTH' ? addMonths(d, 1) : addDays(d, block));
   let s = periodStart(day(range.start));
   if (s < floor) {
     const readBefore = opts.cursor !== undefined && day(opts.cursor) >= addDays(next(s), -1);
@@ -107,11 +120,12 @@ export function periodWindows(range: DateWindow, granularity: 'WEEK' | 'MONTH', 
   return out;
 }
 
-/** Windows one poll reads: `pollRange` split by the limits' maximum range (whole periods for WEEK/MONTH). */
+/** Windows one poll reads: `pollRange` split by the limits' maximum range (whole periods for WEEK/MONTH/TOTAL). */
 export function pollWindows(opts: Parameters<typeof pollRange>[0] & { granularity?: string }): DateWindow[] {
   const range = pollRange(opts);
   if (!range) return [];
-  if (opts.granularity === 'WEEK' || opts.granularity === 'MONTH') return periodWindows(range, opts.granularity, opts.limits, opts.today, { cursor: opts.cursor });
+  const g = opts.granularity;
+  if (g === 'WEEK' || g === 'MONTH' || g === 'TOTAL') return periodWindows(range, g, opts.limits, opts.today, { anchor: opts.startDate, cursor: opts.cursor });
   return splitWindows(range, opts.limits.maxRange);
 }
 

@@ -34,10 +34,15 @@ export function streamSchema(def: StreamDef): Schema {
 }
 
 // Report key fields: non-null strings (ids and TARGETING_VALUE are normalised to strings); DATE is
-// a plain date except for hourly rows, which carry a time.
+// a plain date except for hourly rows, which carry a time. TOTAL rows carry their window instead.
 function requireKey(schema: Schema, key: string[], granularity: string): void {
   const props = (schema.properties ??= {}) as Record<string, Schema>;
-  for (const k of key.map(field)) props[k] = k === 'DATE' && granularity !== 'HOUR' ? { type: 'string', format: 'date' } : { type: 'string' };
+  const date = { type: 'string', format: 'date' };
+  for (const k of key.map(field)) props[k] = (k === 'DATE' && granularity !== 'HOUR') || k === 'START_DATE' ? { ...date } : { type: 'string' };
+  if (granularity === 'TOTAL') {
+    props.END_DATE = { type: ['string', 'null'], format: 'date', description: 'Last day of the window these totals cover (START_DATE..END_DATE); grows while the window is current.' };
+    props.START_DATE = { ...date, description: 'First day of the window these totals cover: fixed blocks of the longest range one report may span, counted from the report start date.' };
+  }
   schema.required = key.map(field);
 }
 

@@ -88,13 +88,19 @@ const LEVEL_IDS: Record<string, string[]> = {
   PRODUCT_ITEM: ['PRODUCT_ITEM_ID'],
 };
 
+/**
+ * Key of a report's rows: the level's ids, the period, targeting type/value. A TOTAL row's period
+ * is its request window: START_DATE (the fixed block it totals; END_DATE grows while the block is
+ * current and the document is replaced), so a date range longer than one report's maximum keeps a
+ * document per block instead of the last window overwriting the others.
+ */
 export function reportKey(level: string, granularity: string): string[] {
   const targeting = level.endsWith('_TARGETING');
   const base = level.replace(/_TARGETING$/, '');
   const ids = LEVEL_IDS[base] ?? ['ADVERTISER_ID'];
   return [
     ...ids.map((c) => `/${c}`),
-    ...(granularity === 'TOTAL' ? [] : ['/DATE']),
+    granularity === 'TOTAL' ? '/START_DATE' : '/DATE',
     ...(targeting ? ['/TARGETING_TYPE', '/TARGETING_VALUE'] : []),
   ];
 }
