@@ -7,6 +7,7 @@ import { register as registerValidate } from './validate.js';
 import { register as registerCapture } from './capture.js';
 import { register as registerBench } from './bench.js';
 import { register as registerSandbox } from './sandbox.js';
+import { register as registerDemo } from './demo.js';
 
 // Each command lives in its own module and registers itself here.
 export function registerCommands(program: Command): void {
@@ -17,5 +18,6 @@ export function registerCommands(program: Command): void {
   registerValidate(program);
   registerCapture(program);
   registerSandbox(program);
+  registerDemo(program);
   registerBench(program);
 }
