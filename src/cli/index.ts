@@ -8,6 +8,7 @@ import { register as registerCapture } from './capture.js';
 import { register as registerBench } from './bench.js';
 import { register as registerSandbox } from './sandbox.js';
 import { register as registerDemo } from './demo.js';
+import { addHelp } from './help.js';
 
 // Each command lives in its own module and registers itself here.
 export function registerCommands(program: Command): void {
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerSandbox(program);
   registerDemo(program);
   registerBench(program);
+  addHelp(program);
 }
