@@ -25,7 +25,7 @@ interface Catalog {
 
 const catalog = parse(readFileSync(join(ROOT, 'flow.yaml'), 'utf8')) as Catalog;
 const discovered = discover();
-const REGENERATE = 'flow.yaml is behind Discover: run `node --import tsx scripts/gen-flow-yaml.ts`';
+const REGENERATE = 'flow.yaml is behind Discover: run `node --import tsx scripts/gen-catalog.ts`';
 
 function checkBindings(name: string, capture: Capture, bindings: DiscoveredBinding[]): void {
   assert.deepEqual(capture.bindings.map((b) => b.resource.stream).sort(), bindings.map((b) => b.resourceConfig.stream).sort(), `${name} binds every stream; ${REGENERATE}`);
