@@ -5,13 +5,14 @@ import type { Logger } from '../log.js';
 import type { ClientStats } from '../pinterest/client-types.js';
 import type { PinterestConfig } from '../pinterest/config.js';
 import { createPinterestSource } from '../pinterest/source.js';
-import { startSandbox, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN, type ScaleName } from '../sandbox/index.js';
+import { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SANDBOX_REFRESH_TOKEN, type ScaleName } from '../sandbox/index.js';
 import { barsDisplay, linesDisplay, type Display } from './display.js';
 import { openJsonlFiles } from './files.js';
+import { startSandboxThread } from './sandbox-thread.js';
 import { summaryTable } from './summary.js';
 import { Tracker, type StreamRow } from './tracker.js';
 
-// `npm run demo`: the sandbox in-process, then one full pass of every stream through the same
+// `npm run demo`: the sandbox in-process (on a worker thread), then one full pass of every stream through the same
 // capture code Flow runs (runCapture → session loop → Pinterest session), with the OAuth refresh
 // flow, progress, one JSONL file per stream and a summary table.
 
@@ -72,9 +73,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const w = (s: string) => o.out.write(s + '\n');
   const scale = o.scale ?? 'small';
   const seed = o.seed ?? 1;
-  const sandbox = await startSandbox({ port: 0, scale, seed, reportPolls: 1 });
+  const sandbox = await startSandboxThread({ port: 0, scale, seed, reportPolls: 1 });
   try {
-    const startDate = format(subDays(new Date(`${sandbox.today()}T00:00:00Z`), o.days ?? 30), 'yyyy-MM-dd');
+    const startDate = format(subDays(new Date(`${sandbox.today}T00:00:00Z`), o.days ?? 30), 'yyyy-MM-dd');
     const config = demoConfig(sandbox.baseUrl, startDate);
     const base = createPinterestSource();
     const streams = base.streams(base.parseConfig(config)).map((s) => s.name);
