@@ -53,7 +53,7 @@ test('user errors: one JSON error line, exit 1, no secret', async () => {
   for (const [args, msg] of [
     [['validate', '--config', cfg, '--streams', 'boards,nope'], /binding 1 \(stream "nope"\): unknown stream "nope"/],
     [['capture', '--config', cfg, '--streams', 'nope', '--once'], /unknown stream "nope"/],
-    [['discover', '--config', join(dir, 'missing.json')], /config file .*missing\.json: cannot be read \(ENOENT\)/],
+    [['discover', '--config', join(dir, 'missing.json')], /config file .*missing\.json: no such file$/],
   ] as const) {
     const r = await cli([...args]);
     assert.equal(r.code, 1, r.stderr);

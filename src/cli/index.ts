@@ -5,8 +5,10 @@ import { register as registerSpec } from './spec.js';
 import { register as registerDiscover } from './discover.js';
 import { register as registerValidate } from './validate.js';
 import { register as registerCapture } from './capture.js';
-import { register as registerSandbox } from './sandbox.js';
 import { register as registerBench } from './bench.js';
+import { register as registerSandbox } from './sandbox.js';
+import { register as registerDemo } from './demo.js';
+import { addHelp } from './help.js';
 
 // Each command lives in its own module and registers itself here.
 export function registerCommands(program: Command): void {
@@ -17,5 +19,7 @@ export function registerCommands(program: Command): void {
   registerValidate(program);
   registerCapture(program);
   registerSandbox(program);
+  registerDemo(program);
   registerBench(program);
+  addHelp(program);
 }
