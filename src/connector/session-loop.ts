@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { StopSession, UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { parseIsoDuration } from './duration.js';
@@ -81,6 +82,8 @@ export class SessionClosedError extends Error {
 
 export async function runSession(o: RunSessionOptions): Promise<SessionResult> {
   const ctrl = new AbortController();
+  // Every in-flight request of every binding listens on this one signal.
+  setMaxListeners(0, ctrl.signal);
   const onStop = () => ctrl.abort(o.stop?.reason);
   if (o.stop?.aborted) onStop();
   else o.stop?.addEventListener('abort', onStop, { once: true });

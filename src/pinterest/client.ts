@@ -93,6 +93,8 @@ function errorBody(text: string): ErrorBody {
   return {};
 }
 
+const MAX_REAUTH = 5;
+
 const RETRY_AFTER_IN_MESSAGE = /retry after (\d+(?:\.\d+)?) seconds?/i;
 
 /** How long Pinterest asked us to wait, in ms, or undefined when it did not say. */
@@ -229,7 +231,9 @@ class Client implements PinterestClient {
     const where = this.where(method, req.path, req.stream);
     let transient = 0;
     let limited = 0;
-    let reauthed = false;
+    // Access tokens this request saw rejected. A fresh token can expire too (short lifetimes, a
+    // long request, a refresh racing it): renew for each new token, a few times at most.
+    const rejected = new Set<string | undefined>();
     for (;;) {
       if (signal?.aborted) throw abortError(signal);
       const token = await this.tokens.token(signal);
@@ -260,8 +264,8 @@ class Client implements PinterestClient {
         throw new PinterestApiError(`Pinterest refused ${where}: ${describe(status, body)}. The token lacks a scope this stream needs; re-authorize with the required scopes.`, status, body.code, body.message, method, req.path, req.stream);
       }
       if (status === 401) {
-        if (this.tokens.refreshable && !reauthed) {
-          reauthed = true;
+        if (this.tokens.refreshable && !rejected.has(token) && rejected.size < MAX_REAUTH) {
+          rejected.add(token);
           await this.tokens.renewAfterRejection(token, signal);
           continue;
         }

@@ -106,6 +106,8 @@ export interface ReportJobOptions {
   pollMaxMs: number;
   timeoutMs: number;
   attempts: number;
+  /** Reads of one report file cut off mid-stream before giving up (as many as request retries). */
+  downloadAttempts: number;
 }
 
 interface FinishedReport {
@@ -169,6 +171,7 @@ function jobOptions(config: PinterestConfig): ReportJobOptions & { concurrency: 
     pollMaxMs: num('report_poll_max_ms', 60_000),
     timeoutMs: num('report_timeout_minutes', 60) * 60_000,
     attempts: 3,
+    downloadAttempts: Math.max(1, num('max_retries', 8)) + 1,
     concurrency: Math.max(1, num('report_concurrency', 4)),
   };
 }
@@ -220,7 +223,7 @@ export async function asyncReport(env: StrategyEnv): Promise<void> {
       } catch (err) {
         // The file URL lives five minutes: fetch a fresh one and read the file again (rows
         // already emitted are re-emitted with the same keys).
-        if (ctx.signal.aborted || attempt >= 3) throw err;
+        if (ctx.signal.aborted || attempt >= opts.downloadAttempts) throw err;
         ctx.log.warn({ stream: def.name, account: j.account, status: httpStatusOf(err), error: (err as Error).message }, 'report download failed; fetching a fresh URL');
         const again = await pollReport(rc, report.token);
         if (again.status !== 'FINISHED' || !again.url) report = await runReport(rc, reportBody(def, config, j.window));
