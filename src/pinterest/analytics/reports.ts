@@ -208,6 +208,8 @@ export async function asyncReport(env: StrategyEnv): Promise<void> {
         let n = 0;
         for await (const { key, row } of reportRows(await client.download(report.url, ctx.signal))) {
           stringifyIds(row);
+          // Every report is one advertiser's (an ad account's): rows name it even when the file does not.
+          if (row.ADVERTISER_ID == null) row.ADVERTISER_ID = j.account;
           if (key !== null) {
             if (/^\d{4}-\d{2}-\d{2}/.test(key)) row.DATE ??= key; // BY_DATE files
             else if (idColumn && row[idColumn] == null) row[idColumn] = key;
