@@ -55,12 +55,13 @@ export interface ChildRun {
 }
 
 /** `node dist/main.js <args>` to completion; stdin closed. */
-export function runMain(args: string[], env: Record<string, string> = {}, input = ''): Promise<ChildRun> {
+export function runMain(args: string[], env: Record<string, string> = {}, input: string | Buffer = ''): Promise<ChildRun> {
   const child = spawn(process.execPath, ['dist/main.js', ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdin.on('error', () => {}); // the connector may exit before reading all of it
   child.stdin.end(input);
   return new Promise((resolve) => {
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, logs: parseLogLines(stderr) }));

@@ -127,7 +127,7 @@ function isTransientStatus(status: number, body: ErrorBody): boolean {
 function describe(status: number, body: ErrorBody): string {
   const parts = [`HTTP ${status}`];
   if (body.code !== undefined) parts.push(`code ${body.code}`);
-  return body.message ? `${parts.join(', ')}: ${body.message}` : parts.join(', ');
+  return body.message ? `${parts.join(', ')}: ${body.message.replace(/\.+$/, '')}` : parts.join(', ');
 }
 
 class Client implements PinterestClient {
