@@ -164,6 +164,8 @@ export async function runSession(o: RunSessionOptions): Promise<SessionResult> {
         progress.running = false;
         progress.passes++;
         // The pass's documents are committed together with the time it completed.
+        // (A pass that returned because the session is stopping did not necessarily complete.)
+        if (ctrl.signal.aborted) break;
         if (!closed) await ctx.checkpoint({ [PASS_COMPLETED_AT]: new Date().toISOString() });
         const docs = progress.docs - docsBefore;
         log.info(

@@ -173,19 +173,22 @@ class Client implements PinterestClient {
   }
 
   /** Waits out a rate-limit answer (or throws StopSession when it would take too long). */
-  private async rateLimitWait(category: RateCategory, waitMs: number | undefined, attempt: number, where: string, signal?: AbortSignal): Promise<void> {
+  private async rateLimitWait(category: RateCategory, waitMs: number | undefined, attempt: number, where: string, signal?: AbortSignal, stream?: string): Promise<void> {
     const ms = waitMs ?? backoffMs(attempt, this.k.retryBaseMs, 60_000);
     if (ms > this.k.maxRateLimitWaitMs) {
       throw new StopSession(
         `Pinterest's ${category} rate limit asks to wait ${Math.ceil(ms / 1000)} s on ${where}, longer than advanced.max_rate_limit_wait_seconds (${Math.round(this.k.maxRateLimitWaitMs / 1000)} s); stopping at the last checkpoint, the next session resumes there`,
-        { category, waitSeconds: Math.ceil(ms / 1000) },
+        { category, waitSeconds: Math.ceil(ms / 1000), ...(stream ? { stream } : {}) },
       );
     }
     blockCategory(this.base, category, Date.now() + ms);
     this.counters.rateLimitWaits++;
     this.counters.rateLimitWaitMs += ms;
     if (ms >= 1000) {
-      this.opts.log?.info({ eventType: 'connectorStatus', category, waitSeconds: Math.round(ms / 100) / 10 }, `Waiting ${Math.ceil(ms / 1000)} s for Pinterest's ${category} rate limit`);
+      this.opts.log?.info(
+        { eventType: 'connectorStatus', category, waitSeconds: Math.round(ms / 100) / 10, ...(stream ? { stream } : {}) },
+        `Waiting ${Math.ceil(ms / 1000)} s for Pinterest's ${category} rate limit${stream ? ` (stream ${stream})` : ''}`,
+      );
     }
     await sleep(ms, signal);
   }
@@ -276,7 +279,7 @@ class Client implements PinterestClient {
         );
       }
       if (isRateLimited(status, body)) {
-        await this.rateLimitWait(req.category, requestedWaitMs(res, body), limited++, where, signal);
+        await this.rateLimitWait(req.category, requestedWaitMs(res, body), limited++, where, signal, req.stream);
         continue;
       }
       if (isTransientStatus(status, body)) {
