@@ -1,8 +1,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSandbox, type Sandbox } from '../src/sandbox/index.js';
-import { INTERNAL_SPEC } from './flow-harness.js';
-import { runMain, type ChildRun } from './reliability-helpers.js';
+import { spawn } from 'node:child_process';
+import { INTERNAL_SPEC, ROOT } from './flow-harness.js';
+import { parseLogLines, runMain, type ChildRun } from './reliability-helpers.js';
 
 // Every user mistake — in the endpoint config, the bindings, the credentials or the protocol input —
 // ends with exit 1 and exactly one error line that names what to fix, never a stack trace, and
@@ -161,4 +162,36 @@ test(`${CONFIG_CASES.length} bad configs, bindings and credentials: exit 1, one 
 test(`${PROTOCOL_CASES.length} malformed protocol inputs: exit 1, one clear error, no secret`, { timeout: 60_000 }, async () => {
   assert.ok(PROTOCOL_CASES.length >= 5);
   await runCases(PROTOCOL_CASES);
+});
+
+test('a refresh token revoked mid-capture ends the session with one error naming credentials.refresh_token, no secret', { timeout: 60_000 }, async () => {
+  sb.control({ action: 'tokens', addRefreshToken: REFRESH });
+  const config = base({ credentials: { auth_method: 'oauth2.0', client_id: 'sandbox-client', client_secret: 'sandbox-secret', refresh_token: REFRESH } }, { page_size: 1 });
+  const bindings = [{ ...binding('boards'), stateKey: 'boards' }, { ...binding('board_pins'), stateKey: 'board_pins' }];
+  const child = spawn(process.execPath, ['dist/main.js'], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'info' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let revoked = false;
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+    if (!revoked && stdout.includes('"captured"')) {
+      revoked = true;
+      // Pinterest revokes the app's grant: refresh tokens and access tokens stop working.
+      sb.control({ action: 'tokens', revokeRefreshTokens: true, expireAccessTokens: true });
+    }
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdin.write(lines(open(config, bindings)));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  sb.control({ action: 'tokens', addRefreshToken: 'pinr_sandbox' });
+  assert.ok(revoked, 'the capture had started');
+  const logs = parseLogLines(stderr);
+  // The rotated refresh token is published (configUpdate) before the revocation; nothing else leaks.
+  const rest = stderr.split('\n').filter((l) => !l.includes('"configUpdate"')).join('\n') + stdout;
+  for (const s of SECRETS) assert.ok(!rest.includes(s), `secret ${s.slice(0, 8)}… leaked`);
+  assert.equal(code, 1, stderr.slice(-800));
+  const errors = logs.filter((l) => l.level === 'error');
+  assert.equal(errors.length, 1, stderr);
+  assert.equal(logs.at(-1), errors[0]);
+  assert.match(errors[0]!.msg, /credentials\.refresh_token.*(revoked|expired)/);
 });

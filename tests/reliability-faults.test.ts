@@ -103,4 +103,9 @@ test('every stream under 5xx, 429 code 8, truncated bodies, resets, token expiry
   const other = faulty.run.stderr.split('\n').filter((l) => !l.includes('"configUpdate"')).join('\n') + faulty.run.stdout;
   for (const secret of [CLIENT_SECRET, 'pinr_faults_run', ...tokens]) assert.ok(!other.includes(secret), 'no secret outside configUpdate');
   assert.ok(!/pina_[a-z0-9]{6,}/.test(faulty.run.stderr), 'no access token in the logs');
+  // Catalog feed credentials never reach a document or a log.
+  const feedPasswords = sb.data.feeds().map((f) => (f.credentials as { password?: string } | undefined)?.password).filter((p): p is string => !!p);
+  assert.ok(feedPasswords.length > 0, 'the sandbox feeds carry credentials');
+  const everything = faulty.run.stderr + faulty.run.stdout + JSON.stringify(faulty.cols);
+  for (const p of feedPasswords) assert.ok(!everything.includes(p), 'no feed password in any output');
 });
