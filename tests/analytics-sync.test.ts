@@ -5,6 +5,8 @@ import { runBindings, sandboxConfig } from '../src/bench/run-binding.js';
 import { createLogger } from '../src/log.js';
 import { SYNC_ANALYTICS_COLUMNS } from '../src/pinterest/columns.js';
 import { daysBetween, plusDays } from '../src/pinterest/analytics/windows.js';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 
 const TODAY = '2025-06-30';
 const log = createLogger('error');
@@ -41,7 +43,14 @@ test('sync analytics: every (entity, day) row of every status, batched ≤250 id
   const attribution = { click_window_days: 7, engagement_window_days: 1, view_window_days: 1, conversion_report_time: 'TIME_OF_CONVERSION' as const };
   const config = sandboxConfig(sb.baseUrl, { start_date: '2024-01-01', attribution, lookback_window_days: 14, advanced: { today: TODAY } });
   sb.resetStats();
-  const first = await runBindings(config, LEVELS.map((l) => l.stream), log);
+  // The planner's debug line announces each binding's calls before it makes them.
+  const lines: Array<{ msg: string; stream?: string; calls?: number; reason?: string }> = [];
+  const sink = new Writable({ write(chunk, _enc, cb) { for (const l of String(chunk).split('\n')) if (l) lines.push(JSON.parse(l)); cb(); } });
+  const debugLog = pino({ level: 'debug' }, sink);
+  const first = await runBindings(config, LEVELS.map((l) => l.stream), debugLog);
+  await new Promise((r) => setImmediate(r));
+  const plans = lines.filter((l) => l.msg === 'analytics request plan');
+  assert.deepEqual(plans.map((p) => p.stream), LEVELS.map((l) => l.stream));
   const start = plusDays(TODAY, -89);
 
   for (const l of LEVELS) {
@@ -87,6 +96,8 @@ test('sync analytics: every (entity, day) row of every status, batched ≤250 id
   const perAccount = { campaigns: 2, ad_groups: 26, ads: 260 };
   const expectedCalls = 2 * (1 + Math.ceil(perAccount.campaigns / 250) + Math.ceil(perAccount.ad_groups / 250) + Math.ceil(perAccount.ads / 250));
   assert.equal(reqs.length, expectedCalls);
+  assert.equal(plans.reduce((n, p) => n + (p.calls ?? 0), 0), expectedCalls, 'the plan announced the calls made');
+  assert.match(plans[3]!.reason!, /260 ids → 2 batch\(es\) of ≤250 × 1 window/);
 
   // Conversions attributed late: a day 10 days back changes; the next poll re-reads it.
   const restated = plusDays(TODAY, -10);
@@ -145,4 +156,32 @@ test('user_account_analytics and pin_analytics: daily rows; a refused pin analyt
   } finally {
     await refusing.close();
   }
+});
+
+test('a pass stopped after its first account resumes there: the finished account re-reads only its lookback', async () => {
+  const config = sandboxConfig(sb.baseUrl, { start_date: '2024-01-01', lookback_window_days: 5, advanced: { today: TODAY } });
+  const [first, second] = sb.data.adAccountIds() as [string, string];
+  const stop = new AbortController();
+  let run: Awaited<ReturnType<typeof runBindings>> | undefined;
+  let committedState: Record<string, unknown> = {};
+  await assert.rejects(async () => {
+    run = await runBindings(config, ['ad_group_analytics'], log, {}, {
+      signal: stop.signal,
+      onCheckpoint: (pass) => {
+        committedState = structuredClone(pass.state);
+        if ((pass.state.accounts as Record<string, unknown> | undefined)?.[first]) stop.abort(new Error('stop'));
+      },
+    });
+  });
+  assert.equal(run, undefined);
+  assert.deepEqual(committedState, { accounts: { [first]: { cursor: TODAY } } });
+
+  sb.resetStats();
+  const resumed = await runBindings(config, ['ad_group_analytics'], log, { ad_group_analytics: committedState });
+  const calls = analyticsRequests().map((r) => ({ account: r.path.split('/')[3], start: r.q.get('start_date') }));
+  assert.deepEqual(calls, [
+    { account: first, start: plusDays(TODAY, -5) },
+    { account: second, start: plusDays(TODAY, -89) },
+  ]);
+  assert.deepEqual(resumed.passes.ad_group_analytics!.state, { accounts: { [first]: { cursor: TODAY }, [second]: { cursor: TODAY } } });
 });

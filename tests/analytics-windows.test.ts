@@ -71,3 +71,29 @@ test('planner batches ids ≤250 per call and counts batches × windows per acco
   assert.equal(minimalCalls([3000, 251], 89, 250, 90), 14);
   assert.equal(airbyteStyleCalls([3000, 251], 89), 3 * 3251);
 });
+
+test('WEEK and MONTH report windows hold whole periods, so no period is split across requests', () => {
+  const weeks = pollWindows({ today, startDate: '2024-01-10', lookbackDays: 30, limits: REPORT_LIMITS, granularity: 'WEEK' });
+  assert.equal(weeks[0]!.start, '2024-01-08'); // the Monday of 2024-01-10's week
+  for (let i = 0; i < weeks.length; i++) {
+    const w = weeks[i]!;
+    assert.ok(daysBetween(w.start, w.end) + 1 <= 186, `${w.start}..${w.end}`);
+    assert.equal(new Date(`${w.start}T00:00:00Z`).getUTCDay(), 1, `${w.start} is a Monday`);
+    if (i < weeks.length - 1) assert.equal(new Date(`${w.end}T00:00:00Z`).getUTCDay(), 0, `${w.end} is a Sunday`);
+    if (i) assert.equal(w.start, plusDays(weeks[i - 1]!.end, 1));
+  }
+  assert.equal(weeks.at(-1)!.end, today);
+  const months = pollWindows({ today, startDate: '2024-01-10', lookbackDays: 30, limits: REPORT_LIMITS, granularity: 'MONTH' });
+  assert.deepEqual(months, [
+    { start: '2024-01-01', end: '2024-06-30' },
+    { start: '2024-07-01', end: '2024-12-31' },
+    { start: '2025-01-01', end: '2025-06-30' },
+  ]);
+  // At the API floor the first period starts at the floor (it cannot be read whole).
+  const floor = plusDays(today, -913);
+  const old = pollWindows({ today, startDate: '2000-01-01', lookbackDays: 30, limits: REPORT_LIMITS, granularity: 'MONTH' });
+  assert.equal(old[0]!.start, floor);
+  assert.ok(old[1]!.start.endsWith('-01'));
+  // A later poll re-reads the lookback from the start of its period.
+  assert.deepEqual(pollWindows({ today, startDate: '2020-01-01', cursor: today, lookbackDays: 7, limits: REPORT_LIMITS, granularity: 'MONTH' }), [{ start: '2025-06-01', end: today }]);
+});

@@ -36,16 +36,16 @@ export async function runBindings(
   streams: string[],
   log: Logger,
   states: Record<string, Record<string, unknown>> = {},
-  opts: { keepDocs?: boolean } = {},
+  opts: { keepDocs?: boolean; signal?: AbortSignal; onCheckpoint?: (pass: MemoryPass) => void } = {},
 ): Promise<BindingRun> {
   const bindings: OpenBinding[] = streams.map((stream, index) => ({ index, resource: { stream, syncMode: 'incremental', interval: 'PT1H' }, stateKey: stream }));
   const session = await openPinterestSession(config, bindings, FULL_RANGE, { log });
   const passes: Record<string, MemoryPass> = {};
   try {
     for (const b of bindings) {
-      const pass = memoryPass({ stream: b.resource.stream, index: b.index, log, state: states[b.resource.stream], keepDocs: opts.keepDocs });
-      await session.runPass(pass.ctx);
+      const pass = memoryPass({ stream: b.resource.stream, index: b.index, log, state: states[b.resource.stream], keepDocs: opts.keepDocs, signal: opts.signal, onCheckpoint: opts.onCheckpoint });
       passes[b.resource.stream] = pass;
+      await session.runPass(pass.ctx);
     }
   } finally {
     await session.close();

@@ -1,18 +1,19 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { SECTIONS } from '../bench/index.js';
-import { renderReport } from '../bench/table.js';
 import { UserError } from '../errors.js';
 import { log } from '../log.js';
 
 export function register(program: Command): void {
   program
     .command('bench')
-    .description(`Run benchmarks against the in-process sandbox and write bench-results/<section>.json (sections: ${SECTIONS.map((s) => s.name).join(', ')})`)
+    .description('Run benchmarks against the in-process sandbox and write bench-results/<section>.json (sections: analytics, …)')
     .option('--section <names>', 'comma-separated sections to run (default: all)')
     .option('--output <dir>', 'directory for the JSON results', 'bench-results')
     .action(async (opts: { section?: string; output: string }) => {
+      // Loaded on demand: the sections pull in the sandbox and the whole capture stack.
+      const { SECTIONS } = await import('../bench/index.js');
+      const { renderReport } = await import('../bench/table.js');
       const wanted = opts.section ? opts.section.split(',').map((s) => s.trim()).filter(Boolean) : SECTIONS.map((s) => s.name);
       for (const name of wanted) {
         if (!SECTIONS.some((s) => s.name === name)) throw new UserError(`unknown bench section '${name}' (sections: ${SECTIONS.map((s) => s.name).join(', ')})`);

@@ -91,7 +91,7 @@ export class SessionClosedError extends Error {
 
 export async function runSession(o: RunSessionOptions): Promise<SessionResult> {
   const ctrl = new AbortController();
-  // Every in-flight request of every binding listens on this one signal.
+  // Every in-flight request of every binding listens on this one signal: no listener cap.
   setMaxListeners(0, ctrl.signal);
   const onStop = () => ctrl.abort(o.stop?.reason);
   if (o.stop?.aborted) onStop();

@@ -49,9 +49,9 @@ export async function serveGrpc(handler: ConnectorHandler, opts: { host: string;
         },
         async flush() {},
       };
-      const requests = (async function* () {
-        for await (const req of call as AsyncIterable<Request>) yield req;
-      })();
+      // Iterating a Readable destroys it at the end by default, which would drop the call
+      // before its status is sent: keep the call open until the handler ends it.
+      const requests = call.iterator({ destroyOnReturn: false }) as AsyncIterable<Request>;
       const entry = {
         ctrl,
         done: handler(requests, sink, ctrl.signal).then(

@@ -22,6 +22,8 @@ export interface PlanInput {
   limits: DateLimits;
   /** Most ids per request (250; 100 for pins; 1 when the endpoint takes no id list). */
   batch: number;
+  /** Row granularity (reports): WEEK / MONTH windows hold whole periods. Default DAY. */
+  granularity?: string;
 }
 
 export interface AccountPlan {
@@ -48,6 +50,7 @@ export function plan(input: PlanInput): Plan {
       cursor: a.cursor,
       lookbackDays: input.lookbackDays,
       limits: input.limits,
+      granularity: input.granularity,
     });
     const ids = [...new Set(a.ids)].sort();
     const batches = chunk(ids, Math.max(1, input.batch));

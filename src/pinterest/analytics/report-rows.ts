@@ -184,7 +184,13 @@ export class ReportRowParser {
   private parseRow(): Record<string, unknown> {
     const text = this.rowParts.length === 1 ? this.rowParts[0]! : this.rowParts.join('');
     this.rowParts = [];
-    return JSON.parse(quoteIdNumbers(text)) as Record<string, unknown>;
+    const row = JSON.parse(text) as Record<string, unknown>;
+    // Parse again with quoted ids only when an id was too large for a double (rare: pin ids).
+    for (const k in row) {
+      const v = row[k];
+      if (typeof v === 'number' && !Number.isSafeInteger(v) && Number.isInteger(v) && k.endsWith('_ID')) return JSON.parse(quoteIdNumbers(text)) as Record<string, unknown>;
+    }
+    return row;
   }
 
   private fail(c: number, i: number): never {

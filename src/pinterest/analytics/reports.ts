@@ -70,6 +70,7 @@ export function reportPlan(env: StrategyEnv, accounts: AdAccountRef[]): Plan {
     lookbackDays: env.config.lookback_window_days,
     limits: reportLimits(level, granularity),
     batch: 1,
+    granularity,
   });
 }
 
@@ -214,7 +215,13 @@ export async function asyncReport(env: StrategyEnv): Promise<void> {
             if (/^\d{4}-\d{2}-\d{2}/.test(key)) row.DATE ??= key; // BY_DATE files
             else if (idColumn && row[idColumn] == null) row[idColumn] = key;
           }
-          if (keyFields.some((f) => row[f] == null)) {
+          let complete = true;
+          for (const f of keyFields) {
+            const v = row[f];
+            if (v == null) complete = false;
+            else if (typeof v === 'number') row[f] = String(v); // key fields are strings (TARGETING_VALUE can be a number)
+          }
+          if (!complete) {
             skipped++;
             continue;
           }

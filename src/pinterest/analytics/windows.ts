@@ -1,4 +1,4 @@
-import { addDays, differenceInCalendarDays, formatISO, max as maxDate, min as minDate, parseISO } from 'date-fns';
+import { addDays, addMonths, differenceInCalendarDays, formatISO, max as maxDate, min as minDate, parseISO, startOfISOWeek, startOfMonth } from 'date-fns';
 
 // Date windows for analytics requests. Every date is a UTC calendar day `YYYY-MM-DD`; the math
 // runs on local-midnight Date values from parseISO, which is consistent whatever the TZ.
@@ -75,10 +75,37 @@ export function splitWindows(range: DateWindow, maxRange: number): DateWindow[] 
   return out;
 }
 
-/** Windows one poll reads: `pollRange` split by the limits' maximum range. */
-export function pollWindows(opts: Parameters<typeof pollRange>[0]): DateWindow[] {
+/**
+ * Windows for WEEK / MONTH rows: a period split across two requests would come back as two partial
+ * rows with the same key, the later replacing the earlier. So windows start on a period start
+ * (ISO Monday / the 1st; the first window is pulled back to one when the API floor allows) and
+ * hold whole periods only.
+ */
+export function periodWindows(range: DateWindow, granularity: 'WEEK' | 'MONTH', limits: DateLimits, today: string): DateWindow[] {
+  const floor = addDays(day(today), -limits.maxBack);
+  const periodStart = (d: Date) => (granularity === 'WEEK' ? startOfISOWeek(d) : startOfMonth(d));
+  const next = (d: Date) => (granularity === 'WEEK' ? addDays(d, 7) : addMonths(d, 1));
+  let s = periodStart(day(range.start));
+  if (s < floor) s = day(range.start); // the oldest period can only be read from the floor on
+  const end = day(range.end);
+  const out: DateWindow[] = [];
+  while (s <= end) {
+    // Take whole periods while they fit in maxRange (at least one, clipped to maxRange).
+    let e = next(periodStart(s));
+    while (next(e) <= addDays(s, limits.maxRange) && e <= end) e = next(e);
+    const last = minDate([addDays(e, -1), end, addDays(s, limits.maxRange - 1)]);
+    out.push({ start: fmt(s), end: fmt(last) });
+    s = addDays(last, 1);
+  }
+  return out;
+}
+
+/** Windows one poll reads: `pollRange` split by the limits' maximum range (whole periods for WEEK/MONTH). */
+export function pollWindows(opts: Parameters<typeof pollRange>[0] & { granularity?: string }): DateWindow[] {
   const range = pollRange(opts);
-  return range ? splitWindows(range, opts.limits.maxRange) : [];
+  if (!range) return [];
+  if (opts.granularity === 'WEEK' || opts.granularity === 'MONTH') return periodWindows(range, opts.granularity, opts.limits, opts.today);
+  return splitWindows(range, opts.limits.maxRange);
 }
 
 export function chunk<T>(items: readonly T[], size: number): T[][] {
