@@ -90,7 +90,7 @@ function mulberry32(seed: number): () => number {
 
 const docKey = (stream: string, d: Doc) => `${stream}|${[...reduceByKey([d], keys[stream]!).keys()][0]}`;
 
-test('SIGKILL at seeded random moments, restarts from the reduced checkpoints: identical collections, bounded re-emission', { timeout: 90_000 }, async () => {
+test('SIGKILL at seeded random moments, restarts from the reduced checkpoints: identical collections, bounded re-emission', { timeout: 180_000 }, async () => {
   const stateKeys = streams.map(stateKey);
 
   // The uninterrupted reference session.

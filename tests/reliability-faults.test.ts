@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSandbox, type Sandbox, type FaultRule } from '../src/sandbox/index.js';
+import { startSandbox, sandboxDecrypt, type Sandbox, type FaultRule } from '../src/sandbox/index.js';
 import { OAUTH, CLIENT_SECRET, TODAY, diffReduced, fastConfig, readCollections, reduceAll, runMain, streamKeys, tempDir, writeJson } from './reliability-helpers.js';
 
 // A full `capture --once` of every stream (entities, sync analytics, async reports) against a
@@ -36,12 +36,13 @@ async function captureOnce(config: Record<string, unknown>, streams?: string) {
   const dir = tempDir('faults');
   const out = join(dir, 'out');
   const t0 = Date.now();
-  const run = await runMain(['capture', '--config', writeJson(dir, 'config.json', config), '--once', '--output', out, ...(streams ? ['--streams', streams] : [])]);
+  const env = { ENCRYPTION_URL: `${sb.origin}/_sandbox/encrypt-config` };
+  const run = await runMain(['capture', '--config', writeJson(dir, 'config.json', config), '--once', '--output', out, ...(streams ? ['--streams', streams] : [])], env);
   console.log(`capture --once${streams ? ` --streams ${streams}` : ''}: ${Date.now() - t0} ms`);
   return { run, cols: readCollections(out) };
 }
 
-test('every stream under 5xx, 429 code 8, truncated bodies, resets, token expiry and rotation captures exactly what a clean run does', { timeout: 60_000 }, async () => {
+test('every stream under 5xx, 429 code 8, truncated bodies, resets, token expiry and rotation captures exactly what a clean run does', { timeout: 180_000 }, async () => {
   const clean = await captureOnce(fastConfig(sb));
   assert.equal(clean.run.code, 0, clean.run.stderr.slice(-2000));
   const keys = streamKeys(fastConfig(sb));
@@ -82,26 +83,32 @@ test('every stream under 5xx, 429 code 8, truncated bodies, resets, token expiry
   const docs = Object.values(expected).reduce((n, m) => n + m.size, 0);
   console.log(`compared ${docs} documents (by key) in ${streams.length} streams: identical`);
 
-  // Rotation: one configUpdate per rotation, each with the full config and a new refresh token.
+  // Rotation: one configUpdate per rotation, each with the full config (encrypted by the
+  // ENCRYPTION_URL service) and a new refresh token.
   const rotations = stats.byOperation['oauth/token']?.byStatus['200'] ?? 0;
   const updates = faulty.run.logs.filter((l) => l.fields?.eventType === 'configUpdate');
   assert.ok(rotations >= 2, `the token expired and rotated mid-run (${rotations} refreshes)`);
   assert.equal(updates.length, rotations, 'one configUpdate per rotated refresh token');
-  const tokens = updates.map((u) => u.fields.config.credentials.refresh_token as string);
+  const published = updates.map((u) => {
+    assert.match(u.fields.config.credentials.refresh_token, /^ENC\[sandbox,/, 'the published config is encrypted');
+    assert.ok(u.fields.config.sops, 'as the encryption service returned it');
+    return sandboxDecrypt(u.fields.config) as Record<string, any>;
+  });
+  const tokens = published.map((c) => c.credentials.refresh_token as string);
   assert.equal(new Set(tokens).size, tokens.length, 'each update carries a new refresh token');
-  for (const u of updates) {
-    assert.equal(u.fields.config.start_date, '2025-06-13');
-    assert.equal(u.fields.config.credentials.client_secret, CLIENT_SECRET, 'the full config, credentials included');
-    assert.equal(u.fields.config.advanced.api_base_url, sb.baseUrl);
-    assert.equal(u.fields.config.credentials.access_token, undefined, 'short-lived access tokens are not persisted');
+  for (const c of published) {
+    assert.equal(c.start_date, '2025-06-13');
+    assert.equal(c.credentials.client_secret, CLIENT_SECRET, 'the full config, credentials included');
+    assert.equal(c.advanced.api_base_url, sb.baseUrl);
+    assert.equal(c.credentials.access_token, undefined, 'short-lived access tokens are not persisted');
   }
   // The last published token is the one that works now.
   const probe = await captureOnce(fastConfig(sb, {}, { ...OAUTH, refresh_token: tokens.at(-1)! }), 'boards');
   assert.equal(probe.run.code, 0, probe.run.stderr.slice(-1000));
 
-  // Secrets appear only inside configUpdate events.
-  const other = faulty.run.stderr.split('\n').filter((l) => !l.includes('"configUpdate"')).join('\n') + faulty.run.stdout;
-  for (const secret of [CLIENT_SECRET, 'pinr_faults_run', ...tokens]) assert.ok(!other.includes(secret), 'no secret outside configUpdate');
+  // No secret in the clear anywhere, configUpdate events included.
+  const output = faulty.run.stderr + faulty.run.stdout;
+  for (const secret of [CLIENT_SECRET, 'pinr_faults_run', ...tokens]) assert.ok(!output.includes(secret), 'no secret in the output');
   assert.ok(!/pina_[a-z0-9]{6,}/.test(faulty.run.stderr), 'no access token in the logs');
   // Catalog feed credentials never reach a document or a log.
   const feedPasswords = sb.data.feeds().map((f) => (f.credentials as { password?: string } | undefined)?.password).filter((p): p is string => !!p);

@@ -42,7 +42,7 @@ function session(config: Doc, streams: string[], state: Doc = {}): Promise<Sessi
 
 const status = (s: Session) => s.logs.filter((l) => l.fields?.eventType === 'connectorStatus');
 
-test('connectorStatus: capture start, every binding pass with its count, rate-limit waits with category and duration', { timeout: 60_000 }, async () => {
+test('connectorStatus: capture start, every binding pass with its count, rate-limit waits with category and duration', { timeout: 180_000 }, async () => {
   const streams = ['boards', 'campaigns', 'ad_account_analytics'];
   sb.setFaults([{ kind: '429', probability: 1, max: 1, retryAfterSeconds: 1, operations: ['campaigns/list'] }]);
   let run: Session;
@@ -78,7 +78,7 @@ test('connectorStatus: capture start, every binding pass with its count, rate-li
   assert.match(wait.msg, /Waiting 1 s for Pinterest's ads_read rate limit \(stream campaigns\)/);
 });
 
-test('a rate-limit wait beyond advanced.max_rate_limit_wait_seconds ends the session at a checkpoint (exit 0); the next session resumes there', { timeout: 60_000 }, async () => {
+test('a rate-limit wait beyond advanced.max_rate_limit_wait_seconds ends the session at a checkpoint (exit 0); the next session resumes there', { timeout: 180_000 }, async () => {
   const streams = ['campaigns', 'ad_groups', 'ads'];
   const config = fastConfig(sb, { page_size: 2, max_rate_limit_wait_seconds: 0.5 });
   sb.resetStats();

@@ -166,7 +166,9 @@ export async function runSession(o: RunSessionOptions): Promise<SessionResult> {
         // The pass's documents are committed together with the time it completed.
         // (A pass that returned because the session is stopping did not necessarily complete.)
         if (ctrl.signal.aborted) break;
-        if (!closed) await ctx.checkpoint({ [PASS_COMPLETED_AT]: new Date().toISOString() });
+        // (One-shot runs re-poll on demand: they record no completion time, only commit documents.)
+        if (!closed && !o.once) await ctx.checkpoint({ [PASS_COMPLETED_AT]: new Date().toISOString() });
+        else if (!closed && docSeq > checkpointedSeq) await ctx.checkpoint({});
         const docs = progress.docs - docsBefore;
         log.info(
           { eventType: 'connectorStatus', docs, passes: progress.passes, ms: Date.now() - started },

@@ -11,7 +11,7 @@ import { abortError, backoffMs, isTransientNetworkError, sleep } from './retry.j
 export interface ClientOptions {
   log?: Logger;
   /** Called when Pinterest hands back a new refresh token (the old one no longer works). */
-  onRefreshToken?: (token: string) => void;
+  onRefreshToken?: (token: string) => void | Promise<void>;
 }
 
 /** A Pinterest answer the connector cannot retry its way out of (4xx other than 401/429). */
