@@ -173,7 +173,7 @@ test('custom report schemas come from their columns and level', () => {
   assert.deepEqual(a.required, ['AD_GROUP_ID', 'DATE', 'TARGETING_TYPE', 'TARGETING_VALUE']);
   assert.equal(a.properties.CAMPAIGN_ID.type.includes('string'), true);
   const h = validator(hourly!);
-  assert.ok(h({ PRODUCT_ITEM_ID: '9', DATE: '2024-02-03 13:00:00', SPEND_IN_MICRO_DOLLAR: 5 }), 'hourly DATE carries a time');
+  assert.ok(h({ PRODUCT_ITEM_ID: '9', ADVERTISER_ID: '5', DATE: '2024-02-03 13:00:00', SPEND_IN_MICRO_DOLLAR: 5 }), 'hourly DATE carries a time');
 });
 
 test('custom report columns are checked against the async column list and level exclusions', () => {

@@ -71,6 +71,20 @@ export async function runConnector<C>(source: Source<C>, requests: AsyncIterable
   await sink.flush();
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** The runtime hands back what the connector checkpointed: anything else is not our state. */
+function checkOpenState(state: unknown): void {
+  if (state === undefined || state === null) return;
+  if (!isObject(state)) throw new ProtocolError(`open.state must be a JSON object (got ${Array.isArray(state) ? 'an array' : typeof state})`);
+  const v1 = state.bindingStateV1;
+  if (v1 === undefined || v1 === null) return;
+  if (!isObject(v1)) throw new ProtocolError('open.state.bindingStateV1 must be an object keyed by binding stateKey');
+  for (const [k, v] of Object.entries(v1)) {
+    if (v !== null && !isObject(v)) throw new ProtocolError(`open.state.bindingStateV1["${k}"] must be an object`);
+  }
+}
+
 async function runOpen<C>(
   source: Source<C>,
   open: NonNullable<Request['open']>,
@@ -79,8 +93,10 @@ async function runOpen<C>(
   opts: ConnectorOptions,
 ): Promise<void> {
   const { log } = opts;
-  const config = source.parseConfig(open.capture?.config);
-  const bindings = openBindings(streamMap(source.streams(config)), open.capture?.bindings ?? []);
+  if (!open.capture || typeof open.capture !== 'object') throw new ProtocolError('open request carries no capture specification');
+  checkOpenState(open.state);
+  const config = source.parseConfig(open.capture.config);
+  const bindings = openBindings(streamMap(source.streams(config)), open.capture.bindings ?? []);
   const range = keyRange(open.range);
   const session = await source.openSession(config, bindings, range, { log });
   await sink.send({ opened: {} });

@@ -44,9 +44,16 @@ export interface OpenRequestBinding {
 }
 
 export function openBindings(streams: Map<string, StreamInfo>, bindings: OpenRequestBinding[]): OpenBinding[] {
+  const byKey = new Map<string, number>();
   return bindings.map((b, index) => {
     const resource = resolveResource(streams, b.resourceConfig, index, b.collection?.name);
     const stateKey = b.stateKey || encodeStateKey(b.resourcePath?.length ? b.resourcePath : [resource.stream], b.backfill ?? 0);
+    // Two bindings checkpointing under one key would overwrite each other's progress.
+    const other = byKey.get(stateKey);
+    if (other !== undefined) {
+      throw new UserError(`${bindingLabel(index, b.collection?.name, resource.stream)}: stateKey "${stateKey}" is also the stateKey of binding ${other}; each binding needs its own`);
+    }
+    byKey.set(stateKey, index);
     return { index, resource, stateKey };
   });
 }

@@ -50,6 +50,15 @@ export interface SessionResult {
   states: Record<string, Record<string, unknown>>;
 }
 
+// Binding-state field the session loop owns (strategies never use it).
+export const PASS_COMPLETED_AT = 'passCompletedAt';
+
+function passCompletedAt(state: Record<string, unknown>): number | undefined {
+  const v = state[PASS_COMPLETED_AT];
+  const t = typeof v === 'string' ? Date.parse(v) : NaN;
+  return Number.isFinite(t) ? t : undefined;
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -110,7 +119,6 @@ export async function runSession(o: RunSessionOptions): Promise<SessionResult> {
     const progress: BindingProgress = { binding: b, docs: 0, passes: 0, running: false, done: false };
     let state: Record<string, unknown> = isObject(prior[b.stateKey]) ? structuredClone(prior[b.stateKey] as Record<string, unknown>) : {};
     states[b.stateKey] = state;
-    let lastEmitSeq = 0;
 
     const ctx: PassContext = {
       binding: b,
@@ -119,7 +127,7 @@ export async function runSession(o: RunSessionOptions): Promise<SessionResult> {
       },
       emit(doc) {
         if (closed || ctrl.signal.aborted) throw new SessionClosedError();
-        lastEmitSeq = ++docSeq;
+        ++docSeq;
         progress.docs++;
         o.onProgress?.(progress);
         return o.output.captured(b.index, doc);
@@ -136,6 +144,17 @@ export async function runSession(o: RunSessionOptions): Promise<SessionResult> {
     };
 
     try {
+      // A pass that finished in an earlier session (before a restart or crash) is not repeated
+      // before its interval is up: a restart re-reads nothing that is already committed.
+      const last = passCompletedAt(state);
+      if (!o.once && last !== undefined && intervalMs > 0 && last + intervalMs > Date.now()) {
+        const waitMs = Math.min(intervalMs, last + intervalMs - Date.now());
+        log.info(
+          { eventType: 'connectorStatus', nextPassInSeconds: Math.round(waitMs / 1000) },
+          `Binding ${stream} completed a pass at ${new Date(last).toISOString()}; next pass in ${Math.ceil(waitMs / 60_000)} min`,
+        );
+        await sleep(waitMs, ctrl.signal);
+      }
       while (!ctrl.signal.aborted) {
         const started = Date.now();
         const docsBefore = progress.docs;
@@ -144,9 +163,12 @@ export async function runSession(o: RunSessionOptions): Promise<SessionResult> {
         await o.session.runPass(ctx);
         progress.running = false;
         progress.passes++;
-        // A pass should end on a checkpoint; if it did not, commit its documents now rather than
-        // leave them pending until some other binding checkpoints.
-        if (lastEmitSeq > checkpointedSeq && !closed) await ctx.checkpoint({});
+        // The pass's documents are committed together with the time it completed.
+        // (A pass that returned because the session is stopping did not necessarily complete.)
+        if (ctrl.signal.aborted) break;
+        // (One-shot runs re-poll on demand: they record no completion time, only commit documents.)
+        if (!closed && !o.once) await ctx.checkpoint({ [PASS_COMPLETED_AT]: new Date().toISOString() });
+        else if (!closed && docSeq > checkpointedSeq) await ctx.checkpoint({});
         const docs = progress.docs - docsBefore;
         log.info(
           { eventType: 'connectorStatus', docs, passes: progress.passes, ms: Date.now() - started },

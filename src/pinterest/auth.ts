@@ -20,7 +20,7 @@ export class TokenSource {
   constructor(
     credentials: Credentials,
     private readonly refresh: RefreshFn,
-    private readonly onRefreshToken: (token: string) => void = () => {},
+    private readonly onRefreshToken: (token: string) => void | Promise<void> = () => {},
   ) {
     if (credentials.auth_method === 'access_token') {
       this.accessToken = credentials.access_token;
@@ -63,7 +63,8 @@ export class TokenSource {
     this.expiresAt = Date.now() + life - Math.min(60_000, life * 0.1);
     if (res.refresh_token && res.refresh_token !== this.refreshToken) {
       this.refreshToken = res.refresh_token;
-      this.onRefreshToken(res.refresh_token);
+      // Awaited: the refresh completes once the rotation is published (or its publishing failed).
+      await this.onRefreshToken(res.refresh_token);
     }
     return res.access_token;
   }

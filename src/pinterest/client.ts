@@ -12,7 +12,7 @@ import { abortError, backoffMs, isTransientNetworkError, sleep } from './retry.j
 export interface ClientOptions {
   log?: Logger;
   /** Called when Pinterest hands back a new refresh token (the old one no longer works). */
-  onRefreshToken?: (token: string) => void;
+  onRefreshToken?: (token: string) => void | Promise<void>;
 }
 
 /** A Pinterest answer the connector cannot retry its way out of (4xx other than 401/429). */
@@ -94,6 +94,8 @@ function errorBody(text: string): ErrorBody {
   return {};
 }
 
+const MAX_REAUTH = 5;
+
 const RETRY_AFTER_IN_MESSAGE = /retry after (\d+(?:\.\d+)?) seconds?/i;
 
 /** How long Pinterest asked us to wait, in ms, or undefined when it did not say. */
@@ -126,7 +128,7 @@ function isTransientStatus(status: number, body: ErrorBody): boolean {
 function describe(status: number, body: ErrorBody): string {
   const parts = [`HTTP ${status}`];
   if (body.code !== undefined) parts.push(`code ${body.code}`);
-  return body.message ? `${parts.join(', ')}: ${body.message}` : parts.join(', ');
+  return body.message ? `${parts.join(', ')}: ${body.message.replace(/\.+$/, '')}` : parts.join(', ');
 }
 
 class Client implements PinterestClient {
@@ -172,19 +174,22 @@ class Client implements PinterestClient {
   }
 
   /** Waits out a rate-limit answer (or throws StopSession when it would take too long). */
-  private async rateLimitWait(category: RateCategory, waitMs: number | undefined, attempt: number, where: string, signal?: AbortSignal): Promise<void> {
+  private async rateLimitWait(category: RateCategory, waitMs: number | undefined, attempt: number, where: string, signal?: AbortSignal, stream?: string): Promise<void> {
     const ms = waitMs ?? backoffMs(attempt, this.k.retryBaseMs, 60_000);
     if (ms > this.k.maxRateLimitWaitMs) {
       throw new StopSession(
         `Pinterest's ${category} rate limit asks to wait ${Math.ceil(ms / 1000)} s on ${where}, longer than advanced.max_rate_limit_wait_seconds (${Math.round(this.k.maxRateLimitWaitMs / 1000)} s); stopping at the last checkpoint, the next session resumes there`,
-        { category, waitSeconds: Math.ceil(ms / 1000) },
+        { category, waitSeconds: Math.ceil(ms / 1000), ...(stream ? { stream } : {}) },
       );
     }
     blockCategory(this.base, category, Date.now() + ms);
     this.counters.rateLimitWaits++;
     this.counters.rateLimitWaitMs += ms;
     if (ms >= 1000) {
-      this.opts.log?.info({ eventType: 'connectorStatus', category, waitSeconds: Math.round(ms / 100) / 10 }, `Waiting ${Math.ceil(ms / 1000)} s for Pinterest's ${category} rate limit`);
+      this.opts.log?.info(
+        { eventType: 'connectorStatus', category, waitSeconds: Math.round(ms / 100) / 10, ...(stream ? { stream } : {}) },
+        `Waiting ${Math.ceil(ms / 1000)} s for Pinterest's ${category} rate limit${stream ? ` (stream ${stream})` : ''}`,
+      );
     }
     await sleep(ms, signal);
   }
@@ -230,7 +235,9 @@ class Client implements PinterestClient {
     const where = this.where(method, req.path, req.stream);
     let transient = 0;
     let limited = 0;
-    let reauthed = false;
+    // Access tokens this request saw rejected. A fresh token can expire too (short lifetimes, a
+    // long request, a refresh racing it): renew for each new token, a few times at most.
+    const rejected = new Set<string | undefined>();
     for (;;) {
       if (signal?.aborted) throw abortError(signal);
       const token = await this.tokens.token(signal);
@@ -261,8 +268,8 @@ class Client implements PinterestClient {
         throw new PinterestApiError(`Pinterest refused ${where}: ${describe(status, body)}. The token lacks a scope this stream needs; re-authorize with the required scopes.`, status, body.code, body.message, method, req.path, req.stream);
       }
       if (status === 401) {
-        if (this.tokens.refreshable && !reauthed) {
-          reauthed = true;
+        if (this.tokens.refreshable && !rejected.has(token) && rejected.size < MAX_REAUTH) {
+          rejected.add(token);
           await this.tokens.renewAfterRejection(token, signal);
           continue;
         }
@@ -273,7 +280,7 @@ class Client implements PinterestClient {
         );
       }
       if (isRateLimited(status, body)) {
-        await this.rateLimitWait(req.category, requestedWaitMs(res, body), limited++, where, signal);
+        await this.rateLimitWait(req.category, requestedWaitMs(res, body), limited++, where, signal, req.stream);
         continue;
       }
       if (isTransientStatus(status, body)) {

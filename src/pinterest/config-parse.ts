@@ -7,7 +7,7 @@ import { CONFIG_SCHEMA } from './spec-files.js';
 // ajv-formats is CommonJS with a default export; under NodeNext it arrives as the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
 
-const ajv = new Ajv({ allErrors: false, useDefaults: true, discriminator: true, strict: false });
+const ajv = new Ajv({ allErrors: false, useDefaults: true, discriminator: true, strict: false, verbose: true });
 addFormats(ajv);
 const validateSchema = ajv.compile(CONFIG_SCHEMA);
 
@@ -29,6 +29,10 @@ function describe(e: ErrorObject): string {
       return `config ${at}/auth_method: must be "oauth2.0" or "access_token"`;
     case 'enum':
       return `config ${at}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'pattern': {
+      const d = (e.parentSchema as { pattern_descriptor?: unknown } | undefined)?.pattern_descriptor;
+      return `config ${at}: must be written as ${typeof d === 'string' ? d : `text matching ${(e.params as { pattern: string }).pattern}`}`;
+    }
     case 'format':
       return `config ${at}: must be a valid ${(e.params as { format: string }).format === 'date' ? 'calendar date (YYYY-MM-DD)' : (e.params as { format: string }).format}`;
   }

@@ -14,6 +14,7 @@ import type { ReportSpec } from './reports.js';
 
 export type { SandboxOptions, ControlAction, FaultRule, RateLimitOptions, StatsSnapshot, RequestLogEntry, Attribution, Restatement, Granularity, Doc };
 export { parseFaultSpec } from './faults.js';
+export { sandboxDecrypt } from './server.js';
 export { SCALES, type ScaleName, type SandboxShape } from './scale.js';
 export { ENTITY_STATUSES, syncColumns, asyncColumns, DEFAULT_ATTRIBUTION };
 

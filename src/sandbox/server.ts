@@ -207,6 +207,17 @@ export function createSandboxServer(core: SandboxCore): Server {
       return send(res, 200, { ok: true });
     }
     if (method === 'GET' && path === '/_sandbox/info') return send(res, 200, core.info());
+    // Stand-in for Estuary's config-encryption service (ENCRYPTION_URL): secrets come back as
+    // `ENC[sandbox,data:<base64>]`, so tests can check what a configUpdate carries.
+    if (method === 'POST' && path === '/_sandbox/encrypt-config') {
+      try {
+        const payload = JSON.parse(await readBody(req)) as { config?: unknown; schema?: unknown };
+        if (!payload.config || typeof payload.config !== 'object' || !payload.schema) throw new Error('expected {config, schema}');
+        return send(res, 200, { ...(sandboxEncrypt(payload.config) as object), sops: { sandbox: true } });
+      } catch (e) {
+        return send(res, 400, { code: 1, message: (e as Error).message });
+      }
+    }
     if (method === 'POST' && path === '/_sandbox/control') {
       try {
         const payload = JSON.parse(await readBody(req)) as ControlAction | ControlAction[];
@@ -220,6 +231,26 @@ export function createSandboxServer(core: SandboxCore): Server {
   }
 
   return server;
+}
+
+const SECRET_KEYS = new Set(['client_id', 'client_secret', 'refresh_token', 'access_token', 'password']);
+
+function sandboxEncrypt(v: unknown, key = ''): unknown {
+  if (typeof v === 'string' && SECRET_KEYS.has(key)) return `ENC[sandbox,data:${Buffer.from(v).toString('base64')}]`;
+  if (Array.isArray(v)) return v.map((x) => sandboxEncrypt(x));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, sandboxEncrypt(x, k)]));
+  return v;
+}
+
+/** Reverses the sandbox's stand-in encryption (tests). */
+export function sandboxDecrypt(v: unknown): unknown {
+  if (typeof v === 'string') {
+    const m = /^ENC\[sandbox,data:([A-Za-z0-9+/=]*)\]$/.exec(v);
+    return m ? Buffer.from(m[1]!, 'base64').toString('utf8') : v;
+  }
+  if (Array.isArray(v)) return v.map(sandboxDecrypt);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'sops').map(([k, x]) => [k, sandboxDecrypt(x)]));
+  return v;
 }
 
 function terminalFault(res: ServerResponse, f: FaultRule): number {

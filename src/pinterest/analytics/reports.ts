@@ -107,6 +107,8 @@ export interface ReportJobOptions {
   pollMaxMs: number;
   timeoutMs: number;
   attempts: number;
+  /** Reads of one report file cut off mid-stream before giving up (as many as request retries). */
+  downloadAttempts: number;
 }
 
 interface FinishedReport {
@@ -170,6 +172,7 @@ function jobOptions(config: PinterestConfig): ReportJobOptions & { concurrency: 
     pollMaxMs: num('report_poll_max_ms', 60_000),
     timeoutMs: num('report_timeout_minutes', 60) * 60_000,
     attempts: 3,
+    downloadAttempts: Math.max(1, num('max_retries', 8)) + 1,
     concurrency: Math.max(1, num('report_concurrency', 4)),
   };
 }
@@ -213,6 +216,8 @@ export async function asyncReport(env: StrategyEnv): Promise<void> {
             row.START_DATE = j.window.start;
             row.END_DATE = j.window.end;
           }
+          // Every report is one advertiser's (an ad account's): rows name it even when the file does not.
+          if (row.ADVERTISER_ID == null) row.ADVERTISER_ID = j.account;
           if (key !== null) {
             if (/^\d{4}-\d{2}-\d{2}/.test(key)) row.DATE ??= key; // BY_DATE files
             else if (idColumn && row[idColumn] == null) row[idColumn] = key;
@@ -234,7 +239,7 @@ export async function asyncReport(env: StrategyEnv): Promise<void> {
       } catch (err) {
         // The file URL lives five minutes: fetch a fresh one and read the file again (rows
         // already emitted are re-emitted with the same keys).
-        if (ctx.signal.aborted || attempt >= 3) throw err;
+        if (ctx.signal.aborted || attempt >= opts.downloadAttempts) throw err;
         ctx.log.warn({ stream: def.name, account: j.account, status: httpStatusOf(err), error: (err as Error).message }, 'report download failed; fetching a fresh URL');
         const again = await pollReport(rc, report.token);
         if (again.status !== 'FINISHED' || !again.url) report = await runReport(rc, reportBody(def, config, j.window));

@@ -17,14 +17,16 @@ const REPORTS: Array<[name: string, level: string, key: string[]]> = [
   ['advertiser_report', 'ADVERTISER', ['/ADVERTISER_ID', '/DATE']],
   ['ad_group_report', 'AD_GROUP', ['/AD_GROUP_ID', '/DATE']],
   ['pin_promotion_report', 'PIN_PROMOTION', ['/PIN_PROMOTION_ID', '/DATE']],
-  ['product_group_report', 'PRODUCT_GROUP', ['/PRODUCT_GROUP_ID', '/DATE']],
-  ['product_item_report', 'PRODUCT_ITEM', ['/PRODUCT_ITEM_ID', '/DATE']],
+  // Product groups and items belong to catalogs, not ad accounts: several advertisers report on the
+  // same ones, so the advertiser is part of the key (else one account's rows replace another's).
+  ['product_group_report', 'PRODUCT_GROUP', ['/PRODUCT_GROUP_ID', '/ADVERTISER_ID', '/DATE']],
+  ['product_item_report', 'PRODUCT_ITEM', ['/PRODUCT_ITEM_ID', '/ADVERTISER_ID', '/DATE']],
   ['keyword_report', 'KEYWORD', ['/KEYWORD_ID', '/DATE']],
   ['advertiser_targeting_report', 'ADVERTISER_TARGETING', ['/ADVERTISER_ID', '/DATE', '/TARGETING_TYPE', '/TARGETING_VALUE']],
   ['campaign_targeting_report', 'CAMPAIGN_TARGETING', ['/CAMPAIGN_ID', '/DATE', '/TARGETING_TYPE', '/TARGETING_VALUE']],
   ['ad_group_targeting_report', 'AD_GROUP_TARGETING', ['/AD_GROUP_ID', '/DATE', '/TARGETING_TYPE', '/TARGETING_VALUE']],
   ['pin_promotion_targeting_report', 'PIN_PROMOTION_TARGETING', ['/PIN_PROMOTION_ID', '/DATE', '/TARGETING_TYPE', '/TARGETING_VALUE']],
-  ['product_group_targeting_report', 'PRODUCT_GROUP_TARGETING', ['/PRODUCT_GROUP_ID', '/DATE', '/TARGETING_TYPE', '/TARGETING_VALUE']],
+  ['product_group_targeting_report', 'PRODUCT_GROUP_TARGETING', ['/PRODUCT_GROUP_ID', '/ADVERTISER_ID', '/DATE', '/TARGETING_TYPE', '/TARGETING_VALUE']],
 ];
 
 export const STREAMS: StreamDef[] = [
@@ -84,8 +86,8 @@ const LEVEL_IDS: Record<string, string[]> = {
   AD_GROUP: ['AD_GROUP_ID'],
   PIN_PROMOTION: ['PIN_PROMOTION_ID'],
   KEYWORD: ['KEYWORD_ID'],
-  PRODUCT_GROUP: ['PRODUCT_GROUP_ID'],
-  PRODUCT_ITEM: ['PRODUCT_ITEM_ID'],
+  PRODUCT_GROUP: ['PRODUCT_GROUP_ID', 'ADVERTISER_ID'],
+  PRODUCT_ITEM: ['PRODUCT_ITEM_ID', 'ADVERTISER_ID'],
 };
 
 /**
