@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSandbox, sandboxDecrypt } from '../src/sandbox/index.js';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { startSandbox } from '../src/sandbox/index.js';
 import { parseConfig } from '../src/pinterest/config-parse.js';
 import { validateAccess } from '../src/pinterest/validate.js';
 import { UserError } from '../src/errors.js';
@@ -59,14 +60,15 @@ function runCli(args: string[], env: Record<string, string> = {}): Promise<{ cod
   });
 }
 
-test('child process: `capture --once` over OAuth captures every entity and publishes the rotated refresh token', async () => {
+test('child process: `capture --once` over OAuth captures every entity and keeps the rotated refresh token in its YAML config file', async () => {
   const sb = await startSandbox({ scale: 'small', seed: 5 });
   try {
     const dir = mkdtempSync(join(tmpdir(), 'entities-cli-'));
-    const cfgFile = join(dir, 'config.json');
-    writeFileSync(cfgFile, JSON.stringify(sandboxConfig(sb, { page_size: 10 }, { auth_method: 'oauth2.0', client_id: 'sandbox-client', client_secret: 'sandbox-secret', refresh_token: 'pinr_sandbox' })));
+    const cfgFile = join(dir, 'config.yaml');
+    const yamlText = `# my local Pinterest capture\n${stringifyYaml(sandboxConfig(sb, { page_size: 10 }, { auth_method: 'oauth2.0', client_id: 'sandbox-client', client_secret: 'sandbox-secret', refresh_token: 'pinr_sandbox' }))}`;
+    writeFileSync(cfgFile, yamlText);
     const out = join(dir, 'out');
-    const res = await runCli(['capture', '--config', cfgFile, '--once', '--streams', ENTITY_STREAMS.join(','), '--output', out], { ENCRYPTION_URL: `${sb.origin}/_sandbox/encrypt-config` });
+    const res = await runCli(['capture', '--config', cfgFile, '--once', '--streams', ENTITY_STREAMS.join(','), '--output', out]);
     assert.equal(res.code, 0, res.stderr.slice(-2000));
     const want = expectedIds(sb);
     const files = new Set(readdirSync(out));
@@ -76,17 +78,22 @@ test('child process: `capture --once` over OAuth captures every entity and publi
       const ids = docs.map((d) => String(stream === 'user_account' ? d.username : d.id)).sort();
       assert.deepEqual(ids, want[stream], stream);
     }
-    // One refresh for the session; the rotated token is published once, and nowhere else.
-    const lines = res.stderr.trim().split('\n').map((l) => JSON.parse(l) as { fields?: { eventType?: string; config?: { credentials?: { refresh_token?: string } } } });
-    const updates = lines.filter((l) => l.fields?.eventType === 'configUpdate');
-    assert.equal(updates.length, 1);
-    // Published encrypted (ENCRYPTION_URL service); decrypted, it carries the rotated token.
-    const rotated = (sandboxDecrypt(updates[0]!.fields!.config) as { credentials: { refresh_token: string } }).credentials.refresh_token;
+    // One refresh for the session. Run locally, the rotated token goes back into the config file
+    // (comments kept) rather than to a Flow runtime: no configUpdate event, no encryption service.
+    const lines = res.stderr.trim().split('\n').map((l) => JSON.parse(l) as { msg?: string; fields?: { eventType?: string } });
+    assert.equal(lines.filter((l) => l.fields?.eventType === 'configUpdate').length, 0);
+    assert.equal(lines.filter((l) => /saved the updated credentials\.refresh_token/.test(l.msg ?? '')).length, 1);
+    const savedText = readFileSync(cfgFile, 'utf8');
+    assert.ok(savedText.startsWith('# my local Pinterest capture\n'), 'the file keeps its comments');
+    const rotated = (parseYaml(savedText) as { credentials: { refresh_token: string } }).credentials.refresh_token;
     assert.match(rotated, /^pinr_/);
     assert.notEqual(rotated, 'pinr_sandbox');
-    assert.ok(!res.stderr.includes(rotated), 'the new token never appears in the clear');
+    assert.ok(!res.stderr.includes(rotated), 'the new token never appears in the logs');
     assert.ok(!res.stderr.includes('sandbox-secret'), 'nor the client secret');
     assert.equal(sb.requests().filter((r) => r.operationId === 'oauth/token').length, 1);
+    // The old token is dead now; the next local run works from the same file.
+    const again = await runCli(['capture', '--config', cfgFile, '--once', '--streams', 'boards', '--output', join(dir, 'out2')]);
+    assert.equal(again.code, 0, again.stderr.slice(-2000));
   } finally {
     await sb.close();
   }

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox, type Sandbox } from '../src/sandbox/index.js';
+import { sandboxDecrypt, startSandbox, type Sandbox } from '../src/sandbox/index.js';
 import { spawn } from 'node:child_process';
 import { INTERNAL_SPEC, ROOT } from './flow-harness.js';
 import { parseLogLines, runMain, type ChildRun } from './reliability-helpers.js';
@@ -188,7 +188,16 @@ test('a refresh token revoked mid-capture ends the session with one error naming
   assert.ok(revoked, 'the capture had started');
   const logs = parseLogLines(stderr);
   // The rotated refresh token was published (encrypted) before the revocation; nothing leaks.
-  assert.equal(logs.filter((l) => l.fields?.eventType === 'configUpdate').length, 1);
+  const updates = logs.filter((l) => l.fields?.eventType === 'configUpdate');
+  assert.equal(updates.length, 1);
+  // Under Flow the full config goes to the runtime, encrypted by the ENCRYPTION_URL service.
+  const published = updates[0]!.fields!.config as Record<string, any>;
+  assert.match(published.credentials.refresh_token, /^ENC\[sandbox,/, 'the published config is encrypted');
+  const decrypted = sandboxDecrypt(published) as Record<string, any>;
+  assert.match(decrypted.credentials.refresh_token, /^pinr_/);
+  assert.notEqual(decrypted.credentials.refresh_token, REFRESH, 'it carries the rotated token');
+  assert.equal(decrypted.credentials.client_secret, 'sandbox-secret', 'the full config, credentials included');
+  assert.equal(decrypted.credentials.access_token, undefined, 'short-lived access tokens are not persisted');
   for (const s of SECRETS) assert.ok(!(stderr + stdout).includes(s), `secret ${s.slice(0, 8)}… leaked`);
   assert.equal(code, 1, stderr.slice(-800));
   const errors = logs.filter((l) => l.level === 'error');

@@ -7,7 +7,7 @@ import { runCapture, type CaptureOutput } from '../connector/run-capture.js';
 import type { BindingProgress } from '../connector/session-loop.js';
 import { log } from '../log.js';
 import { createPinterestSource } from '../pinterest/source.js';
-import { readConfigFile, splitList } from './config-file.js';
+import { configFilePersister, readConfigFile, splitList } from './config-file.js';
 import { runCommand } from './run.js';
 
 interface CaptureOpts {
@@ -113,6 +113,7 @@ export function register(program: Command): void {
               },
             },
             onProgress: bars?.update,
+            persistConfig: configFilePersister(o.config, log),
           });
           latest = result.state;
           bars?.stop();

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { parse as parseYaml, parseDocument } from 'yaml';
 import { UserError } from '../errors.js';
 
 /** Reads an endpoint config (or state) file: JSON, or YAML when it is not JSON. */
@@ -38,4 +38,53 @@ export function splitList(v: string | undefined): string[] | undefined {
   if (!v) return undefined;
   const items = v.split(',').map((s) => s.trim()).filter(Boolean);
   return items.length ? items : undefined;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+// Leaves present in the file whose value the updated config changes (defaults the file never
+// spelled out are not added).
+function changedLeaves(file: unknown, updated: unknown, path: string[] = []): Array<[string[], unknown]> {
+  if (!isObject(file) || !isObject(updated)) return [];
+  const out: Array<[string[], unknown]> = [];
+  for (const [k, v] of Object.entries(file)) {
+    const next = updated[k];
+    if (isObject(v)) out.push(...changedLeaves(v, next, [...path, k]));
+    else if (next !== undefined && !isObject(next) && !Array.isArray(next) && next !== v) out.push([[...path, k], next]);
+  }
+  return out;
+}
+
+/**
+ * Keeps an updated endpoint config (a rotated OAuth refresh token: the old one stops working) in
+ * the config file of a local run, preserving its format and comments. Writes atomically.
+ */
+export function configFilePersister(path: string, log: { info(obj: object, msg: string): void }): (config: unknown) => Promise<void> {
+  return async (updated) => {
+    const text = readFileSync(path, 'utf8');
+    let out: string;
+    let fields: string[];
+    try {
+      const current = JSON.parse(text) as unknown;
+      const changes = changedLeaves(current, updated);
+      for (const [p, v] of changes) {
+        let o = current as Record<string, unknown>;
+        for (const k of p.slice(0, -1)) o = o[k] as Record<string, unknown>;
+        o[p.at(-1)!] = v;
+      }
+      fields = changes.map(([p]) => p.join('.'));
+      out = `${JSON.stringify(current, null, 2)}\n`;
+    } catch {
+      const doc = parseDocument(text);
+      const changes = changedLeaves(doc.toJS(), updated);
+      for (const [p, v] of changes) doc.setIn(p, v);
+      fields = changes.map(([p]) => p.join('.'));
+      out = doc.toString();
+    }
+    if (!fields.length) return;
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, out, { mode: statSync(path).mode & 0o777 });
+    renameSync(tmp, path);
+    log.info({ file: path, fields }, `saved the updated ${fields.join(', ')} to the config file`);
+  };
 }

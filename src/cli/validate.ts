@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { handleValidate } from '../connector/handlers.js';
 import { log } from '../log.js';
 import { createPinterestSource } from '../pinterest/source.js';
-import { readConfigFile, splitList } from './config-file.js';
+import { configFilePersister, readConfigFile, splitList } from './config-file.js';
 import { runCommand } from './run.js';
 
 export function register(program: Command): void {
@@ -16,7 +16,7 @@ export function register(program: Command): void {
         const source = createPinterestSource();
         const raw = readConfigFile(o.config);
         const names = splitList(o.streams) ?? source.streams(source.parseConfig(raw)).map((s) => s.name);
-        const res = await handleValidate(source, { config: raw, bindings: names.map((stream) => ({ resourceConfig: { stream } })) }, log);
+        const res = await handleValidate(source, { config: raw, bindings: names.map((stream) => ({ resourceConfig: { stream } })) }, log, configFilePersister(o.config, log));
         if (!('validated' in res)) return;
         process.stdout.write(res.validated.bindings.map((b) => JSON.stringify(b)).join('\n') + '\n');
         log.info({ bindings: names.length }, `config and ${names.length} binding(s) are valid`);

@@ -1,7 +1,7 @@
 import type { Logger } from '../log.js';
 import { OAUTH2_FIELDS, PROTOCOL_VERSION, type OAuth2Spec, type Request, type Response } from '../protocol/messages.js';
 import { resolveResource, streamMap } from './resources.js';
-import type { ResourceConfig, Source } from './source.js';
+import type { ResourceConfig, Source, SessionHooks } from './source.js';
 
 // Unary request handlers: each returns exactly the one response the runtime expects, with only
 // fields Flow's protocol defines.
@@ -40,11 +40,16 @@ export function handleDiscover<C>(source: Source<C>, req: NonNullable<Request['d
   };
 }
 
-export async function handleValidate<C>(source: Source<C>, req: NonNullable<Request['validate']>, log: Logger): Promise<Response> {
+export async function handleValidate<C>(
+  source: Source<C>,
+  req: NonNullable<Request['validate']>,
+  log: Logger,
+  persistConfig?: SessionHooks['persistConfig'],
+): Promise<Response> {
   const config = source.parseConfig(req.config);
   const streams = streamMap(source.streams(config));
   const resources: ResourceConfig[] = (req.bindings ?? []).map((b, i) => resolveResource(streams, b.resourceConfig, i, b.collection?.name));
-  await source.validate(config, resources, log);
+  await source.validate(config, resources, { log, persistConfig });
   return { validated: { bindings: resources.map((r) => ({ resourcePath: [r.stream] })) } };
 }
 

@@ -2,7 +2,7 @@ import type { Logger } from '../log.js';
 import { UserError } from '../errors.js';
 import { resolveResource, streamMap } from './resources.js';
 import { runSession, type BindingProgress, type SessionResult } from './session-loop.js';
-import type { KeyRange, OpenBinding, Source } from './source.js';
+import type { KeyRange, OpenBinding, SessionHooks, Source } from './source.js';
 import { applyMergePatch, encodeStateKey } from './state.js';
 
 // Runs the connector's capture session in-process, outside Flow: the same session loop as an
@@ -32,6 +32,8 @@ export interface RunCaptureOptions<C> {
   signal?: AbortSignal;
   output: CaptureOutput;
   onProgress?(p: BindingProgress): void;
+  /** Keeps an updated endpoint config (rotated refresh token) for the next local run. */
+  persistConfig?: SessionHooks['persistConfig'];
 }
 
 export interface CaptureResult extends SessionResult {
@@ -54,7 +56,7 @@ export async function runCapture<C>(o: RunCaptureOptions<C>): Promise<CaptureRes
     stateKey: encodeStateKey([stream]),
   }));
   const range = o.range ?? { begin: 0, end: 0xffffffff };
-  const session = await o.source.openSession(config, bindings, range, { log: o.log });
+  const session = await o.source.openSession(config, bindings, range, { log: o.log, persistConfig: o.persistConfig });
 
   let state = (o.state && typeof o.state === 'object' ? structuredClone(o.state) : {}) as Record<string, unknown>;
   const counts: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));

@@ -59,6 +59,12 @@ export interface Session {
 
 export interface SessionHooks {
   log: Logger;
+  /**
+   * Where an updated endpoint config (e.g. a rotated OAuth refresh token) goes. Unset under Flow:
+   * the source publishes it to the runtime (a `configUpdate` event). Local runs (CLI, demo) set it
+   * to keep the new value themselves, e.g. in the config file.
+   */
+  persistConfig?: (config: unknown) => Promise<void>;
 }
 
 export interface Source<Config = unknown> {
@@ -68,6 +74,6 @@ export interface Source<Config = unknown> {
   /** Streams available for this config (custom reports add streams). */
   streams(config: Config): StreamInfo[];
   /** Checks credentials and that every bound stream is reachable; throws UserError naming the binding. */
-  validate(config: Config, bindings: ResourceConfig[], log: Logger): Promise<void>;
+  validate(config: Config, bindings: ResourceConfig[], hooks: SessionHooks): Promise<void>;
   openSession(config: Config, bindings: OpenBinding[], range: KeyRange, hooks: SessionHooks): Promise<Session>;
 }

@@ -108,6 +108,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         log: o.log,
         signal: o.signal,
         output: { document: (stream, doc) => files.write(stream, doc) },
+        // The sandbox's rotated refresh token dies with the sandbox: nothing to publish or keep.
+        persistConfig: async () => o.log.debug('sandbox rotated the OAuth refresh token'),
         onProgress(p) {
           const changed = tracker.progress(p);
           if (changed) {

@@ -61,8 +61,16 @@ export async function emitConfigUpdate(config: PinterestConfig, log?: Logger): P
   process.stderr.write(`${JSON.stringify(line)}\n`);
 }
 
-/** Tracks the newest config and publishes a configUpdate each time the refresh token rotates. */
-export function rotationTracker(config: PinterestConfig, log?: Logger): { current(): PinterestConfig; onRefreshToken(token: string): Promise<void> } {
+/**
+ * Tracks the newest config and hands it on each time the refresh token rotates: to `persist` when
+ * running locally, else as a configUpdate event for the Flow runtime.
+ */
+export function rotationTracker(
+  config: PinterestConfig,
+  log?: Logger,
+  persist?: (config: unknown) => Promise<void>,
+): { current(): PinterestConfig; onRefreshToken(token: string): Promise<void> } {
+  const publish = persist ?? ((c: PinterestConfig) => emitConfigUpdate(c, log));
   let latest = config;
   let published = Promise.resolve();
   return {
@@ -71,7 +79,7 @@ export function rotationTracker(config: PinterestConfig, log?: Logger): { curren
       latest = withRefreshToken(latest, token);
       const snapshot = latest;
       // In rotation order, one event per rotation.
-      published = published.then(() => emitConfigUpdate(snapshot, log));
+      published = published.then(() => publish(snapshot));
       return published;
     },
   };

@@ -24,7 +24,7 @@ export function todayOf(config: PinterestConfig): string {
 // One client (auth, limiters, retries) for every binding of the session; each pass gets fresh parent
 // listings so entities created since the last pass fan out their children.
 export async function openPinterestSession(config: PinterestConfig, bindings: OpenBinding[], range: KeyRange, hooks: SessionHooks): Promise<PinterestSession> {
-  const rotation = rotationTracker(config, hooks.log);
+  const rotation = rotationTracker(config, hooks.log, hooks.persistConfig);
   const client = createClient(config, { log: hooks.log, onRefreshToken: rotation.onRefreshToken });
   const defs = new Map<string, StreamDef>(streamDefs(config).map((d) => [d.name, d]));
   for (const b of bindings) {

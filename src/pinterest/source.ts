@@ -28,7 +28,7 @@ export function createPinterestSource(): Source<PinterestConfig> {
     }),
     parseConfig,
     streams: pinterestStreams,
-    validate: (config, bindings, log) => validateAccess(config, bindings, log),
+    validate: (config, bindings, hooks) => validateAccess(config, bindings, hooks.log, hooks.persistConfig),
     openSession: (config, bindings, range, hooks) => openPinterestSession(config, bindings, range, hooks),
   };
 }

@@ -21,8 +21,13 @@ type Raw = Record<string, unknown>;
 
 // One cheap call per scope family of the bound streams. A 401 means the credentials themselves are
 // bad; any other refusal names the streams that need the family and the scope it takes.
-export async function validateAccess(config: PinterestConfig, bindings: ResourceConfig[], log: Logger): Promise<void> {
-  const rotation = rotationTracker(config, log);
+export async function validateAccess(
+  config: PinterestConfig,
+  bindings: ResourceConfig[],
+  log: Logger,
+  persistConfig?: (config: unknown) => Promise<void>,
+): Promise<void> {
+  const rotation = rotationTracker(config, log, persistConfig);
   const client = createClient(config, { log, onRefreshToken: rotation.onRefreshToken });
   const defs = new Map(streamDefs(config).map((d) => [d.name, d]));
   const families = new Map<ScopeFamily, string[]>();
