@@ -39,7 +39,8 @@ function expectedRows(r: CustomReport, start: string, end: string): Record<strin
   const acct = sb.data.adAccountIds()[0]!;
   sb.control({ action: 'today', today: end });
   try {
-    const rows = sb.expectedReportRows(acct, { start_date: start, end_date: end, granularity: r.granularity, level: r.level, columns: r.columns });
+    // Every report is one ad account's: the connector names it on rows whose file does not.
+    const rows = sb.expectedReportRows(acct, { start_date: start, end_date: end, granularity: r.granularity, level: r.level, columns: r.columns }).map((x) => ({ ADVERTISER_ID: acct, ...x }));
     return r.granularity === 'TOTAL' ? rows.map((x) => ({ ...x, START_DATE: start, END_DATE: end })) : rows;
   } finally {
     sb.control({ action: 'today', today: T2 });
