@@ -6,6 +6,7 @@ import { register as registerDiscover } from './discover.js';
 import { register as registerValidate } from './validate.js';
 import { register as registerCapture } from './capture.js';
 import { register as registerSandbox } from './sandbox.js';
+import { register as registerBench } from './bench.js';
 
 // Each command lives in its own module and registers itself here.
 export function registerCommands(program: Command): void {
@@ -16,4 +17,5 @@ export function registerCommands(program: Command): void {
   registerValidate(program);
   registerCapture(program);
   registerSandbox(program);
+  registerBench(program);
 }

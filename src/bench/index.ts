@@ -1,0 +1,5 @@
+import { analyticsSection } from './analytics.js';
+import type { BenchSection } from './types.js';
+
+// Every benchmark section, in the order `bench` runs them.
+export const SECTIONS: BenchSection[] = [analyticsSection];

@@ -1,0 +1,69 @@
+import { ID_COLUMNS } from '../columns.js';
+import type { Attribution, PinterestConfig } from '../config.js';
+
+// Small pieces shared by the analytics strategies: attribution parameters, row normalisation,
+// per-account cursor state, cancellable sleep.
+
+const ATTRIBUTION_KEYS = ['click_window_days', 'engagement_window_days', 'view_window_days', 'conversion_report_time'] as const;
+
+/** Attribution parameters sent with every ads analytics and report request (overrides win). */
+export function attributionParams(config: Pick<PinterestConfig, 'attribution'>, overrides: Record<string, unknown> = {}): Attribution {
+  const out = { ...config.attribution };
+  for (const k of ATTRIBUTION_KEYS) {
+    const v = overrides[k];
+    if (v !== undefined && v !== null) (out as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}
+
+/** Id columns as strings (the API sometimes returns them as JSON numbers). Mutates and returns `row`. */
+const ID_KEYS = [...ID_COLUMNS];
+export function stringifyIds(row: Record<string, unknown>): Record<string, unknown> {
+  // Rows carry ~175 columns and only a handful of id columns: probe those.
+  for (const k of ID_KEYS) {
+    const v = row[k];
+    if (typeof v === 'number' || typeof v === 'bigint') row[k] = String(v);
+  }
+  return row;
+}
+
+// Binding state of every per-account analytics stream: { accounts: { <id>: { cursor } } }.
+export interface AccountCursors {
+  accounts?: Record<string, { cursor?: string } | null>;
+  cursor?: string; // user-level streams (user_account_analytics, pin_analytics)
+}
+
+export function accountCursor(state: Record<string, unknown>, accountId: string): string | undefined {
+  const c = (state as AccountCursors).accounts?.[accountId]?.cursor;
+  return typeof c === 'string' ? c : undefined;
+}
+
+export function userCursor(state: Record<string, unknown>): string | undefined {
+  const c = (state as AccountCursors).cursor;
+  return typeof c === 'string' ? c : undefined;
+}
+
+export const cursorPatch = (accountId: string, cursor: string): Record<string, unknown> => ({ accounts: { [accountId]: { cursor } } });
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal?.reason ?? new Error('aborted'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** HTTP status of a client error, whatever shape the client gives it. */
+export function httpStatusOf(err: unknown): number | undefined {
+  if (!err || typeof err !== 'object') return undefined;
+  const e = err as { status?: unknown; statusCode?: unknown; response?: { statusCode?: unknown } };
+  for (const v of [e.status, e.statusCode, e.response?.statusCode]) if (typeof v === 'number') return v;
+  return undefined;
+}

@@ -1,0 +1,233 @@
+import type { Logger } from '../../log.js';
+import type { PinterestClient } from '../client-types.js';
+import { reportColumnsFor } from '../columns.js';
+import type { CustomReport, PinterestConfig } from '../config.js';
+import type { AdAccountRef, StrategyEnv } from '../streams/strategy.js';
+import type { StreamDef } from '../streams/types.js';
+import { accountCursor, attributionParams, cursorPatch, httpStatusOf, sleep, stringifyIds } from './common.js';
+import { plan, planSummary, type Plan } from './planner.js';
+import { reportRows } from './report-rows.js';
+import { reportLimits, type DateWindow } from './windows.js';
+
+// Async reports: POST /ad_accounts/{id}/reports → poll GET …/reports?token= with backoff →
+// download the file (no auth header) → stream its rows. Each (account, window) is one report job;
+// up to `report_concurrency` jobs per session are created/polled at once, and their rows are
+// emitted in window order so the per-account cursor only ever moves forward.
+
+// Request fields a custom report may set besides level/granularity/columns/attribution.
+const CUSTOM_PASSTHROUGH = [
+  'attribution_types', 'campaign_ids', 'campaign_statuses', 'campaign_objective_types', 'ad_group_ids',
+  'ad_group_statuses', 'ad_ids', 'ad_statuses', 'product_group_ids', 'product_group_statuses',
+  'product_item_ids', 'targeting_types', 'metrics_filters', 'custom_conversion_event_metrics',
+  'campaign_brand_label', 'combine_targeting_types', 'reporting_timezone', 'primary_sort',
+  'start_hour', 'end_hour',
+] as const;
+
+const TERMINAL_FAILURES = new Set(['DOES_NOT_EXIST', 'EXPIRED', 'FAILED', 'CANCELLED']);
+const ROWS_PER_CHECKPOINT = 10_000;
+
+interface ReportOptions {
+  level: string;
+  granularity: string;
+  custom?: CustomReport;
+}
+
+function reportOptions(def: StreamDef): ReportOptions {
+  const o = (def.options ?? {}) as Partial<ReportOptions>;
+  if (!o.level) throw new Error(`stream ${def.name}: async_report needs options.level`);
+  return { level: o.level, granularity: o.granularity ?? 'DAY', custom: o.custom };
+}
+
+/** The create-report body for one window (standard streams: every column the level accepts). */
+export function reportBody(def: StreamDef, config: Pick<PinterestConfig, 'attribution'>, w: DateWindow): Record<string, unknown> {
+  const { level, granularity, custom } = reportOptions(def);
+  const body: Record<string, unknown> = {
+    start_date: w.start,
+    end_date: w.end,
+    granularity,
+    level,
+    columns: custom?.columns?.length ? custom.columns : reportColumnsFor(level),
+    ...attributionParams(config, custom ?? {}),
+    report_format: 'JSON',
+  };
+  if (custom) for (const k of CUSTOM_PASSTHROUGH) if (custom[k] !== undefined) body[k] = custom[k];
+  return body;
+}
+
+export function reportStartDate(def: StreamDef, config: Pick<PinterestConfig, 'start_date'>): string {
+  const custom = reportOptions(def).custom;
+  return typeof custom?.start_date === 'string' ? custom.start_date : config.start_date;
+}
+
+/** Report jobs this binding runs this poll: one per account per window. */
+export function reportPlan(env: StrategyEnv, accounts: AdAccountRef[]): Plan {
+  const { level, granularity } = reportOptions(env.def);
+  return plan({
+    stream: env.def.name,
+    accounts: accounts.map((a) => ({ id: a.id, ids: [a.id], cursor: accountCursor(env.ctx.state, a.id) })),
+    today: env.today,
+    startDate: reportStartDate(env.def, env.config),
+    lookbackDays: env.config.lookback_window_days,
+    limits: reportLimits(level, granularity),
+    batch: 1,
+  });
+}
+
+// ---- session-wide pool of in-flight report jobs -------------------------------------------
+
+class Semaphore {
+  private waiting: Array<() => void> = [];
+  constructor(private free: number) {}
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((r) => this.waiting.push(r));
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    }
+  }
+}
+
+// One pool per client (a client lives for one session), shared by every report binding.
+const pools = new WeakMap<PinterestClient, Semaphore>();
+function poolFor(client: PinterestClient, size: number): Semaphore {
+  let p = pools.get(client);
+  if (!p) pools.set(client, (p = new Semaphore(size)));
+  return p;
+}
+
+// ---- one report job -------------------------------------------------------------------------
+
+export interface ReportJobOptions {
+  pollInitialMs: number;
+  pollMaxMs: number;
+  timeoutMs: number;
+  attempts: number;
+}
+
+interface FinishedReport {
+  token: string;
+  url: string;
+}
+
+interface ReportCtx {
+  client: PinterestClient;
+  def: StreamDef;
+  account: string;
+  log: Logger;
+  signal: AbortSignal;
+  opts: ReportJobOptions;
+}
+
+async function pollReport(rc: ReportCtx, token: string): Promise<{ status: string; url?: string | null }> {
+  const res = await rc.client.request<{ report_status?: string; url?: string | null }>(
+    { path: `/ad_accounts/${encodeURIComponent(rc.account)}/reports`, query: { token }, category: rc.def.category, stream: rc.def.name },
+    rc.signal,
+  );
+  return { status: String(res?.report_status ?? 'UNKNOWN'), url: res?.url };
+}
+
+/** Creates a report and polls it (exponential backoff) until its file is ready. */
+async function runReport(rc: ReportCtx, body: Record<string, unknown>): Promise<FinishedReport> {
+  const where = `stream ${rc.def.name}, ad account ${rc.account}, ${String(body.start_date)}..${String(body.end_date)}`;
+  let last = '';
+  for (let attempt = 1; attempt <= rc.opts.attempts; attempt++) {
+    const created = await rc.client.request<{ report_status?: string; token?: string; message?: string | null }>(
+      { method: 'POST', path: `/ad_accounts/${encodeURIComponent(rc.account)}/reports`, body, category: rc.def.category, stream: rc.def.name },
+      rc.signal,
+    );
+    if (!created?.token) throw new Error(`${where}: Pinterest created no report token (${created?.message ?? created?.report_status ?? 'no message'})`);
+    const token = created.token;
+    const deadline = Date.now() + rc.opts.timeoutMs;
+    let wait = rc.opts.pollInitialMs;
+    for (;;) {
+      await sleep(wait, rc.signal);
+      const { status, url } = await pollReport(rc, token);
+      if (status === 'FINISHED' && url) return { token, url };
+      if (TERMINAL_FAILURES.has(status)) {
+        last = status;
+        rc.log.warn({ stream: rc.def.name, account: rc.account, status, attempt }, 'report job failed; creating it again');
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`${where}: report still ${status} after ${Math.round(rc.opts.timeoutMs / 1000)} s`);
+      wait = Math.min(rc.opts.pollMaxMs, Math.round(wait * 1.5));
+    }
+  }
+  throw new Error(`${where}: report ended with status ${last} after ${rc.opts.attempts} attempts`);
+}
+
+// ---- the strategy ---------------------------------------------------------------------------
+
+function jobOptions(config: PinterestConfig): ReportJobOptions & { concurrency: number } {
+  const adv = config.advanced as Record<string, unknown>;
+  const num = (k: string, d: number) => (typeof adv[k] === 'number' && Number.isFinite(adv[k]) ? (adv[k] as number) : d);
+  return {
+    pollInitialMs: num('report_poll_initial_ms', 2000),
+    pollMaxMs: num('report_poll_max_ms', 60_000),
+    timeoutMs: num('report_timeout_minutes', 60) * 60_000,
+    attempts: 3,
+    concurrency: Math.max(1, num('report_concurrency', 4)),
+  };
+}
+
+export async function asyncReport(env: StrategyEnv): Promise<void> {
+  const { def, client, ctx, parents, config } = env;
+  const accounts = await parents.adAccounts(ctx.signal);
+  const p = reportPlan(env, accounts);
+  ctx.log.debug(planSummary(p), 'analytics request plan');
+  const { concurrency, ...opts } = jobOptions(config);
+  const pool = poolFor(client, concurrency);
+
+  const jobs = p.accounts.flatMap((a) => a.windows.map((w, i) => ({ account: a.account, window: w, last: i === a.windows.length - 1 })));
+  const started: Array<Promise<FinishedReport> | undefined> = [];
+  const start = (i: number) => {
+    if (i >= jobs.length || started[i]) return;
+    const j = jobs[i]!;
+    const rc: ReportCtx = { client, def, account: j.account, log: ctx.log, signal: ctx.signal, opts };
+    started[i] = pool.run(() => runReport(rc, reportBody(def, config, j.window)));
+    started[i]!.catch(() => {}); // observed when awaited below
+  };
+
+  const keyFields = def.key.map((k) => k.slice(1));
+  const idColumn = keyFields.find((k) => k.endsWith('_ID'));
+  let skipped = 0;
+  for (let i = 0; i < jobs.length; i++) {
+    // Keep the pool busy: jobs ahead of the one being emitted are created and polled meanwhile.
+    for (let k = i; k < i + concurrency; k++) start(k);
+    const j = jobs[i]!;
+    const rc: ReportCtx = { client, def, account: j.account, log: ctx.log, signal: ctx.signal, opts };
+    let report = await started[i]!;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        let n = 0;
+        for await (const { key, row } of reportRows(await client.download(report.url, ctx.signal))) {
+          stringifyIds(row);
+          if (key !== null) {
+            if (/^\d{4}-\d{2}-\d{2}/.test(key)) row.DATE ??= key; // BY_DATE files
+            else if (idColumn && row[idColumn] == null) row[idColumn] = key;
+          }
+          if (keyFields.some((f) => row[f] == null)) {
+            skipped++;
+            continue;
+          }
+          await ctx.emit(row);
+          if (++n % ROWS_PER_CHECKPOINT === 0) await ctx.checkpoint({});
+        }
+        break;
+      } catch (err) {
+        // The file URL lives five minutes: fetch a fresh one and read the file again (rows
+        // already emitted are re-emitted with the same keys).
+        if (ctx.signal.aborted || attempt >= 3) throw err;
+        ctx.log.warn({ stream: def.name, account: j.account, status: httpStatusOf(err), error: (err as Error).message }, 'report download failed; fetching a fresh URL');
+        const again = await pollReport(rc, report.token);
+        if (again.status !== 'FINISHED' || !again.url) report = await runReport(rc, reportBody(def, config, j.window));
+        else report = { token: report.token, url: again.url };
+      }
+    }
+    await ctx.checkpoint(cursorPatch(j.account, j.window.end));
+  }
+  if (skipped) ctx.log.warn({ stream: def.name, rows: skipped, key: def.key }, 'report rows lacking a key field were skipped');
+}

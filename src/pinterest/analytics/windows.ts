@@ -1,0 +1,88 @@
+import { addDays, differenceInCalendarDays, formatISO, max as maxDate, min as minDate, parseISO } from 'date-fns';
+
+// Date windows for analytics requests. Every date is a UTC calendar day `YYYY-MM-DD`; the math
+// runs on local-midnight Date values from parseISO, which is consistent whatever the TZ.
+
+export interface DateWindow {
+  start: string; // inclusive
+  end: string; // inclusive
+}
+
+/**
+ * What the API permits for one kind of request. `maxBack`: the oldest start is today − maxBack
+ * (already one day inside Pinterest's published limit, so a day boundary crossed between planning
+ * and the request never makes it invalid). `maxRange`: most days (inclusive) one request may span.
+ */
+export interface DateLimits {
+  maxBack: number;
+  maxRange: number;
+}
+
+// Sync analytics: "start ≤ 90 days before today, range ≤ 90 days".
+export const SYNC_LIMITS: DateLimits = { maxBack: 89, maxRange: 90 };
+// Async reports: 914 days back, 186-day range; PRODUCT_ITEM 92/31; HOUR 8/3.
+export const REPORT_LIMITS: DateLimits = { maxBack: 913, maxRange: 186 };
+export const PRODUCT_ITEM_LIMITS: DateLimits = { maxBack: 91, maxRange: 31 };
+export const HOUR_LIMITS: DateLimits = { maxBack: 7, maxRange: 3 };
+
+export function reportLimits(level: string, granularity: string): DateLimits {
+  if (granularity === 'HOUR') return HOUR_LIMITS;
+  if (level.startsWith('PRODUCT_ITEM')) return PRODUCT_ITEM_LIMITS;
+  return REPORT_LIMITS;
+}
+
+export const day = (d: string): Date => parseISO(d);
+export const fmt = (d: Date): string => formatISO(d, { representation: 'date' });
+export const plusDays = (d: string, n: number): string => fmt(addDays(day(d), n));
+export const daysBetween = (a: string, b: string): number => differenceInCalendarDays(day(b), day(a));
+
+/** Today's UTC date as `YYYY-MM-DD`. */
+export function utcToday(now = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/**
+ * The range one poll reads for one account: from the cursor (last day fully read) minus the
+ * lookback, never before `startDate` nor the API's oldest permitted day, through today. Today is
+ * always re-read because it is still accumulating.
+ */
+export function pollRange(opts: {
+  today: string;
+  startDate: string;
+  cursor?: string;
+  lookbackDays: number;
+  limits: DateLimits;
+}): DateWindow | null {
+  const { today, startDate, cursor, lookbackDays, limits } = opts;
+  const floor = maxDate([day(startDate), addDays(day(today), -limits.maxBack)]);
+  let start = floor;
+  if (cursor) {
+    const resume = minDate([addDays(day(cursor), 1), day(today)]);
+    start = maxDate([floor, addDays(resume, -Math.max(0, lookbackDays))]);
+  }
+  if (start > day(today)) return null;
+  return { start: fmt(start), end: today };
+}
+
+/** Splits an inclusive range into consecutive windows of at most `maxRange` days, oldest first. */
+export function splitWindows(range: DateWindow, maxRange: number): DateWindow[] {
+  const out: DateWindow[] = [];
+  const end = day(range.end);
+  for (let s = day(range.start); s <= end; s = addDays(s, maxRange)) {
+    const e = minDate([addDays(s, maxRange - 1), end]);
+    out.push({ start: fmt(s), end: fmt(e) });
+  }
+  return out;
+}
+
+/** Windows one poll reads: `pollRange` split by the limits' maximum range. */
+export function pollWindows(opts: Parameters<typeof pollRange>[0]): DateWindow[] {
+  const range = pollRange(opts);
+  return range ? splitWindows(range, opts.limits.maxRange) : [];
+}
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
