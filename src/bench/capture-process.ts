@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 // binding has finished its first pass, stdin is closed so the session ends at a checkpoint. Used by
 // the throughput/rate-limit benchmarks and the shard tests.
 
-const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
+// Resolves to dist/main.js from both src/bench (tests under tsx) and dist/bench.
+const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
 export interface ProcessCaptureOptions {
   config: Record<string, unknown>;
@@ -37,6 +38,8 @@ export interface ProcessCaptureResult {
   peakRssBytes: number;
   /** Documents per binding index, from the connector's pass log lines. */
   docsByBinding: number[];
+  /** Duration of each binding's first pass, ms, from the same log lines. */
+  passMsByBinding: number[];
   exitCode: number | null;
 }
 
@@ -75,7 +78,7 @@ export function captureViaProcess(o: ProcessCaptureOptions): Promise<ProcessCapt
     env: { ...process.env, LOG_LEVEL: o.logLevel ?? 'info', ...o.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  const res: ProcessCaptureResult = { documents: 0, checkpoints: 0, bytes: 0, seconds: 0, peakRssBytes: 0, docsByBinding: o.streams.map(() => 0), exitCode: null };
+  const res: ProcessCaptureResult = { documents: 0, checkpoints: 0, bytes: 0, seconds: 0, peakRssBytes: 0, docsByBinding: o.streams.map(() => 0), passMsByBinding: o.streams.map(() => 0), exitCode: null };
   const finished = new Set<number>();
   let errorLine = '';
   let t0 = 0;
@@ -128,6 +131,7 @@ export function captureViaProcess(o: ProcessCaptureOptions): Promise<ProcessCapt
         if (!finished.has(binding)) {
           finished.add(binding);
           res.docsByBinding[binding] = Number(f.docs ?? 0);
+          res.passMsByBinding[binding] = Number(f.ms ?? 0);
           if (finished.size === o.streams.length) {
             res.seconds = (performance.now() - t0) / 1000;
             res.peakRssBytes = peakRss(child.pid);
@@ -142,14 +146,14 @@ export function captureViaProcess(o: ProcessCaptureOptions): Promise<ProcessCapt
     const timer = o.timeoutMs
       ? setTimeout(() => {
           child.kill('SIGKILL');
-          reject(new Error(`connector did not finish within ${o.timeoutMs} ms (${finished.size}/${o.streams.length} bindings done)`));
+          const pending = o.streams.filter((_, i) => !finished.has(i));
+          reject(new Error(`connector did not finish within ${o.timeoutMs} ms (still running: ${pending.join(', ')})`));
         }, o.timeoutMs)
       : undefined;
     child.on('error', reject);
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
       res.exitCode = code;
-      if (o.onLine && pendingText) o.onLine(pendingText);
       if (code !== 0 || finished.size < o.streams.length) {
         reject(new Error(`connector exited ${code} after ${finished.size}/${o.streams.length} bindings: ${errorLine || errText.slice(-500)}`));
         return;

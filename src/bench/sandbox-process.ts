@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 // The sandbox in its own process, so that its CPU does not compete with the benchmark's own
 // bookkeeping inside one event loop (the connector runs in a third process).
 
-const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
+// Resolves to dist/main.js from both src/bench (tests under tsx) and dist/bench.
+const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
 export interface SandboxProcess {
   baseUrl: string;
