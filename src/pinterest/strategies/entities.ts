@@ -321,9 +321,17 @@ const list: StrategyFn = async (env) => {
 
 // --- child_list ----------------------------------------------------------------------------
 
-async function* accountUnits(env: StrategyEnv, resume: PassState | undefined, perAccount: (a: AdAccountRef) => AsyncIterable<Unit>): AsyncIterable<Unit> {
-  for (const account of await env.parents.adAccounts(env.ctx.signal)) {
-    if (before([account.id], resume)) continue;
+async function* accountUnits(
+  env: StrategyEnv,
+  resume: PassState | undefined,
+  perAccount: (a: AdAccountRef) => AsyncIterable<Unit>,
+  /** Parent listings the units of an account need, started for the next accounts ahead of time. */
+  prefetch?: (a: AdAccountRef) => Promise<unknown>,
+): AsyncIterable<Unit> {
+  const accounts = (await env.parents.adAccounts(env.ctx.signal)).filter((a) => !before([a.id], resume));
+  const ahead = aheadOf(env);
+  for (const [i, account] of accounts.entries()) {
+    if (prefetch) for (const a of accounts.slice(i, i + 1 + ahead)) prefetch(a).catch(noop);
     yield* perAccount(account);
   }
 }
@@ -361,7 +369,7 @@ const keywordsUnits = (env: StrategyEnv, resume: PassState | undefined) =>
         },
       };
     }
-  });
+  }, (account) => Promise.all([env.parents.entities('campaigns', account, env.ctx.signal), env.parents.entities('ad_groups', account, env.ctx.signal)]));
 
 async function* boardUnits(env: StrategyEnv, resume: PassState | undefined): AsyncIterable<Unit> {
   const sectioned = env.def.endpoint.includes('{section_id}');

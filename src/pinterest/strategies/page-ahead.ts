@@ -21,7 +21,7 @@ class Permits {
 }
 
 /** Pages held ahead of consumption, across every binding of the process. */
-export const SPECULATIVE_PAGES = 16;
+export const SPECULATIVE_PAGES = 32;
 const pool = new Permits(SPECULATIVE_PAGES);
 const noop = () => {};
 
