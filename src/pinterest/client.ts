@@ -1,4 +1,5 @@
 import got, { type Response } from 'got';
+import { setMaxListeners } from 'node:events';
 import type { Readable } from 'node:stream';
 import { StopSession, UserError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -198,7 +199,14 @@ class Client implements PinterestClient {
     await sleep(ms, signal);
   }
 
+  // Every request in flight listens on the pass's abort signal; dozens at once are expected.
+  private readonly raised = new WeakSet<AbortSignal>();
+
   private async send(req: ApiRequest, token: string | undefined, signal?: AbortSignal): Promise<Response<string>> {
+    if (signal && !this.raised.has(signal)) {
+      setMaxListeners(0, signal);
+      this.raised.add(signal);
+    }
     const method = req.method ?? 'GET';
     const limiter = limiterFor(this.base, req.category, this.k.budgets);
     const blocked = categoryBlockedForMs(this.base, req.category);
