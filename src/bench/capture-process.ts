@@ -25,6 +25,8 @@ export interface ProcessCaptureOptions {
   env?: Record<string, string>;
   /** Kill the child when it has not finished by then. */
   timeoutMs?: number;
+  /** End the session (close stdin) after this long even if passes are still running. */
+  stopAfterMs?: number;
 }
 
 export interface ProcessCaptureResult {
@@ -41,6 +43,8 @@ export interface ProcessCaptureResult {
   /** Duration of each binding's first pass, ms, from the same log lines. */
   passMsByBinding: number[];
   exitCode: number | null;
+  /** The session was ended by `stopAfterMs` before every binding finished its first pass. */
+  stopped: boolean;
 }
 
 const NL = 0x0a;
@@ -78,7 +82,7 @@ export function captureViaProcess(o: ProcessCaptureOptions): Promise<ProcessCapt
     env: { ...process.env, LOG_LEVEL: o.logLevel ?? 'info', ...o.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  const res: ProcessCaptureResult = { documents: 0, checkpoints: 0, bytes: 0, seconds: 0, peakRssBytes: 0, docsByBinding: o.streams.map(() => 0), passMsByBinding: o.streams.map(() => 0), exitCode: null };
+  const res: ProcessCaptureResult = { documents: 0, checkpoints: 0, bytes: 0, seconds: 0, peakRssBytes: 0, docsByBinding: o.streams.map(() => 0), passMsByBinding: o.streams.map(() => 0), exitCode: null, stopped: false };
   const finished = new Set<number>();
   let errorLine = '';
   let t0 = 0;
@@ -150,11 +154,21 @@ export function captureViaProcess(o: ProcessCaptureOptions): Promise<ProcessCapt
           reject(new Error(`connector did not finish within ${o.timeoutMs} ms (still running: ${pending.join(', ')})`));
         }, o.timeoutMs)
       : undefined;
+    const stopper = o.stopAfterMs
+      ? setTimeout(() => {
+          if (finished.size === o.streams.length) return;
+          res.stopped = true;
+          res.seconds = (performance.now() - t0) / 1000;
+          res.peakRssBytes = peakRss(child.pid);
+          child.stdin.end();
+        }, o.stopAfterMs)
+      : undefined;
     child.on('error', reject);
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
+      if (stopper) clearTimeout(stopper);
       res.exitCode = code;
-      if (code !== 0 || finished.size < o.streams.length) {
+      if (code !== 0 || (finished.size < o.streams.length && !res.stopped)) {
         reject(new Error(`connector exited ${code} after ${finished.size}/${o.streams.length} bindings: ${errorLine || errText.slice(-500)}`));
         return;
       }

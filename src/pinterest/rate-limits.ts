@@ -43,13 +43,17 @@ export interface Scheduler {
 // hundred jobs/s. Budgets spaced under a millisecond exceed anything Pinterest grants (they are
 // how a local sandbox or benchmark turns limits off), so they bypass the limiter entirely.
 const UNLIMITED_BELOW_MS = 1;
+
+// Requests are paced at 97% of the budget: spaced exactly at the budget, a few milliseconds of
+// network jitter around a fixed window's edge let one request too many land in a window (a 429).
+export const BUDGET_HEADROOM = 0.97;
 const unlimited: Scheduler = { schedule: async (fn) => fn() };
 
 function overallLimiter(scope: string, perSecond: number): Bottleneck {
   const key = `${scope}|${perSecond}`;
   let l = overallLimiters.get(key);
   if (!l) {
-    l = new Bottleneck({ minTime: 1000 / perSecond });
+    l = new Bottleneck({ minTime: 1000 / (perSecond * BUDGET_HEADROOM) });
     overallLimiters.set(key, l);
   }
   return l;
@@ -61,8 +65,8 @@ export function limiterFor(scope: string, category: RateCategory, budgets: RateB
   const key = `${scope}|${category}:${perMinute}:${budgets.overallPerSecond}`;
   let l = categoryLimiters.get(key);
   if (!l) {
-    const categoryMs = 60_000 / perMinute;
-    const overallMs = 1000 / budgets.overallPerSecond;
+    const categoryMs = 60_000 / (perMinute * BUDGET_HEADROOM);
+    const overallMs = 1000 / (budgets.overallPerSecond * BUDGET_HEADROOM);
     if (categoryMs < UNLIMITED_BELOW_MS && overallMs < UNLIMITED_BELOW_MS) l = unlimited;
     else {
       const b = new Bottleneck({ minTime: categoryMs < UNLIMITED_BELOW_MS ? 0 : categoryMs });
