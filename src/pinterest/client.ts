@@ -232,7 +232,8 @@ class Client implements PinterestClient {
     return new UserError(`advanced.api_base_url: the host ${new URL(this.base).hostname} cannot be resolved`, { field: 'advanced.api_base_url' });
   }
 
-  async request<T = unknown>(req: ApiRequest, signal?: AbortSignal): Promise<T> {
+  /** `parse` replaces JSON.parse of a 2xx body (e.g. to split a large array lazily); throwing retries. */
+  async request<T = unknown>(req: ApiRequest, signal?: AbortSignal, parse: (body: string) => T = JSON.parse): Promise<T> {
     const method = req.method ?? 'GET';
     const where = this.where(method, req.path, req.stream);
     let transient = 0;
@@ -255,7 +256,7 @@ class Client implements PinterestClient {
       if (status >= 200 && status < 300) {
         if (status === 204 || res.body === '') return undefined as T;
         try {
-          return JSON.parse(res.body) as T;
+          return parse(res.body);
         } catch {
           // A cut-off or garbled body: the same request again.
           await this.transientWait(transient++, where, `invalid JSON body (${res.body.length} bytes)`, signal);

@@ -1,4 +1,5 @@
 import { SYNC_ANALYTICS_COLUMNS } from '../columns.js';
+import { splitJsonArray } from '../json-rows.js';
 import type { AdAccountRef, StrategyEnv } from '../streams/strategy.js';
 import { accountCursor, attributionParams, cursorPatch, stringifyIds } from './common.js';
 import { plan, planSummary, type Plan, type PlanAccount } from './planner.js';
@@ -66,7 +67,7 @@ export async function syncAnalytics(env: StrategyEnv): Promise<void> {
     }
   }
   const fetchCall = (c: Call) =>
-    client.request<Array<Record<string, unknown>>>(
+    client.request<string[]>(
       {
         path: c.path,
         query: {
@@ -81,8 +82,9 @@ export async function syncAnalytics(env: StrategyEnv): Promise<void> {
         stream: def.name,
       },
       ctx.signal,
+      splitJsonArray,
     );
-  let next: Promise<Array<Record<string, unknown>>> | undefined;
+  let next: Promise<string[]> | undefined;
   for (let i = 0; i < calls.length; i++) {
     ctx.signal.throwIfAborted();
     const c = calls[i]!;
@@ -99,7 +101,9 @@ export async function syncAnalytics(env: StrategyEnv): Promise<void> {
     }
     const rows = await current;
     const batch = c.batch;
-    for (const row of Array.isArray(rows) ? rows : []) {
+    for (let r = 0; r < rows.length; r++) {
+      const row = JSON.parse(rows[r]!) as Record<string, unknown>;
+      if (!row || typeof row !== 'object' || Array.isArray(row)) continue;
       stringifyIds(row);
       // One-id requests can be attributed even when Pinterest leaves the id column out.
       if (row[opts.idColumn] == null && batch.length === 1) row[opts.idColumn] = batch[0];
