@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { subDays, formatISO } from 'date-fns';
+import { formatISO } from 'date-fns/formatISO';
+import { subDays } from 'date-fns/subDays';
 import { captureViaProcess } from './capture-process.js';
 import { startSandboxProcess } from './sandbox-process.js';
 import type { BenchReport, BenchSection } from './types.js';

@@ -1,4 +1,5 @@
-import { subDays, formatISO } from 'date-fns';
+import { formatISO } from 'date-fns/formatISO';
+import { subDays } from 'date-fns/subDays';
 import { captureViaProcess, type ProcessCaptureResult } from './capture-process.js';
 import { rawCeiling, type ReplayRequest } from './raw-ceiling.js';
 import { startSandboxProcess } from './sandbox-process.js';
@@ -16,7 +17,7 @@ export const THROUGHPUT_STREAMS = [
   'ad_account_analytics', 'campaign_analytics', 'ad_group_analytics',
 ];
 /** Days of sync analytics read (start_date = today − ANALYTICS_DAYS + 1): ~1M documents in all at large. */
-const ANALYTICS_DAYS = 35;
+const ANALYTICS_DAYS = 45;
 const UNLIMITED = { ads_read: 1e7, ads_analytics: 1e7, org_read: 1e7, org_analytics: 1e7, catalogs_read: 1e7 };
 const MB = 1024 * 1024;
 

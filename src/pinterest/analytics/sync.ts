@@ -10,6 +10,7 @@ import { SYNC_LIMITS } from './windows.js';
 
 type EntityKind = 'campaigns' | 'ad_groups' | 'ads';
 const COLUMNS = SYNC_ANALYTICS_COLUMNS.join(',');
+const READ_AHEAD_MAX_ROWS = 1000;
 
 interface SyncOptions {
   idParam?: string;
@@ -94,12 +95,14 @@ export async function syncAnalytics(env: StrategyEnv): Promise<void> {
     }
     const current = next ?? fetchCall(c);
     next = undefined;
+    const rows = await current;
+    // Read ahead only while answers are small: a wide answer (thousands of 175-column rows, tens of
+    // MB of text) is held alone, so memory stays flat whatever the account sizes.
     const following = calls[i + 1];
-    if (following && following.batch !== null) {
+    if (following && following.batch !== null && rows.length <= READ_AHEAD_MAX_ROWS) {
       next = fetchCall(following);
       next.catch(() => {});
     }
-    const rows = await current;
     const batch = c.batch;
     for (let r = 0; r < rows.length; r++) {
       const row = JSON.parse(rows[r]!) as Record<string, unknown>;
