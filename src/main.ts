@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './v8-heap.js';
 import { Command } from 'commander';
 import { registerCommands } from './cli/index.js';
 

@@ -41,7 +41,7 @@ export interface ClientStats {
 
 export interface PinterestClient {
   /** One JSON request, with auth, rate limiting and retries. */
-  request<T = unknown>(req: ApiRequest, signal?: AbortSignal): Promise<T>;
+  request<T = unknown>(req: ApiRequest, signal?: AbortSignal, parse?: (body: string) => T): Promise<T>;
   /** Bookmark pagination at the configured page_size, starting from `startBookmark` when resuming. */
   paginate<T = unknown>(req: ApiRequest, startBookmark?: string | null, signal?: AbortSignal): AsyncIterable<Page<T>>;
   /** Plain GET of a pre-signed URL (async report file) with no Authorization header, streamed. */

@@ -1,4 +1,5 @@
 import got, { type Response } from 'got';
+import { setMaxListeners } from 'node:events';
 import type { Readable } from 'node:stream';
 import { StopSession, UserError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -204,7 +205,14 @@ class Client implements PinterestClient {
     await sleep(ms, signal);
   }
 
+  // Every request in flight listens on the pass's abort signal; dozens at once are expected.
+  private readonly raised = new WeakSet<AbortSignal>();
+
   private async send(req: ApiRequest, token: string | undefined, signal?: AbortSignal): Promise<Response<string>> {
+    if (signal && !this.raised.has(signal)) {
+      setMaxListeners(0, signal);
+      this.raised.add(signal);
+    }
     const method = req.method ?? 'GET';
     const limiter = limiterFor(this.base, req.category, this.k.budgets);
     const blocked = categoryBlockedForMs(this.base, req.category);
@@ -230,7 +238,8 @@ class Client implements PinterestClient {
     return new UserError(`advanced.api_base_url: the host ${new URL(this.base).hostname} cannot be resolved`, { field: 'advanced.api_base_url' });
   }
 
-  async request<T = unknown>(req: ApiRequest, signal?: AbortSignal): Promise<T> {
+  /** `parse` replaces JSON.parse of a 2xx body (e.g. to split a large array lazily); throwing retries. */
+  async request<T = unknown>(req: ApiRequest, signal?: AbortSignal, parse: (body: string) => T = JSON.parse): Promise<T> {
     const method = req.method ?? 'GET';
     const where = this.where(method, req.path, req.stream);
     let transient = 0;
@@ -255,7 +264,7 @@ class Client implements PinterestClient {
       if (status >= 200 && status < 300) {
         if (status === 204 || res.body === '') return undefined as T;
         try {
-          return (req.exactIds ? parseExactIds<T>(res.body) : JSON.parse(res.body)) as T;
+          return (req.exactIds && parse === JSON.parse ? parseExactIds<T>(res.body) : parse(res.body)) as T;
         } catch {
           // A cut-off or garbled body: the same request again.
           await this.transientWait(transient++, where, `invalid JSON body (${res.body.length} bytes)`, signal);

@@ -29,6 +29,14 @@ export async function* readJsonRequests(input: Readable): AsyncGenerator<Request
   if (buf.trim() !== '') yield parseRequestLine(buf, lineNo + 1);
 }
 
-export function encodeJsonResponse(res: Response): Buffer {
-  return Buffer.from(JSON.stringify(res) + '\n', 'utf8');
+/**
+ * One response line. `captured` — the hot path — is built around a single JSON.stringify of the
+ * document: no wrapper objects, no second serialisation, no Buffer per line (the sink batches text).
+ */
+export function encodeJsonResponse(res: Response): string {
+  if ('captured' in res) {
+    const c = res.captured;
+    return '{"captured":{"binding":' + c.binding + ',"doc":' + JSON.stringify(c.doc) + '}}\n';
+  }
+  return JSON.stringify(res) + '\n';
 }

@@ -13,9 +13,11 @@ const FLUSH_BYTES = 64 * 1024;
 /**
  * A framed byte-stream sink (stdout). Captured documents are batched into one write per tick or
  * per 64 KiB; every other message flushes immediately, so a checkpoint is never held back.
+ * Encoders return text (JSON lines, concatenated and written as one string) or bytes (proto frames).
  */
 export class StreamSink implements ResponseSink {
   private pending: Buffer[] = [];
+  private text = '';
   private pendingBytes = 0;
   private scheduled = false;
   private drained: Promise<void> | null = null;
@@ -23,7 +25,7 @@ export class StreamSink implements ResponseSink {
 
   constructor(
     private readonly out: Writable,
-    private readonly encode: (res: Response) => Buffer,
+    private readonly encode: (res: Response) => Buffer | string,
   ) {
     out.on('error', (err: Error) => {
       this.failed = err;
@@ -32,9 +34,10 @@ export class StreamSink implements ResponseSink {
 
   send(res: Response): Promise<void> | void {
     if (this.failed) throw this.failed;
-    const buf = this.encode(res);
-    this.pending.push(buf);
-    this.pendingBytes += buf.length;
+    const enc = this.encode(res);
+    if (typeof enc === 'string') this.text += enc;
+    else this.pending.push(enc);
+    this.pendingBytes += enc.length;
     if (!('captured' in res)) return this.flush();
     if (this.pendingBytes >= FLUSH_BYTES) return this.flush();
     if (!this.scheduled) {
@@ -49,8 +52,11 @@ export class StreamSink implements ResponseSink {
 
   flush(): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
-    if (this.pending.length > 0) {
-      const chunk = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    if (this.pendingBytes > 0) {
+      let chunk: Buffer | string;
+      if (this.text !== '') chunk = this.text;
+      else chunk = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+      this.text = '';
       this.pending = [];
       this.pendingBytes = 0;
       if (!this.out.write(chunk) && !this.drained) {

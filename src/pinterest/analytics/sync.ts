@@ -1,4 +1,6 @@
 import { SYNC_ANALYTICS_COLUMNS } from '../columns.js';
+import { splitJsonArray } from '../json-rows.js';
+import { parseExactIds } from '../exact-ids.js';
 import type { AdAccountRef, StrategyEnv } from '../streams/strategy.js';
 import { accountCursor, attributionParams, cursorPatch, stringifyIds } from './common.js';
 import { plan, planSummary, type Plan, type PlanAccount } from './planner.js';
@@ -9,6 +11,7 @@ import { SYNC_LIMITS } from './windows.js';
 
 type EntityKind = 'campaigns' | 'ad_groups' | 'ads';
 const COLUMNS = SYNC_ANALYTICS_COLUMNS.join(',');
+const READ_AHEAD_MAX_ROWS = 1000;
 
 interface SyncOptions {
   idParam?: string;
@@ -54,44 +57,69 @@ export async function syncAnalytics(env: StrategyEnv): Promise<void> {
   const attribution = attributionParams(env.config);
   let skipped = 0;
 
+  // Calls are made in plan order, one ahead: the next window/batch is in flight while this one's
+  // rows are emitted (checkpoints stay in order; at most two responses are held).
+  type Call = { account: string; path: string; window: { start: string; end: string }; batch: string[] | null; last: boolean };
+  const calls: Call[] = [];
   for (const a of p.accounts) {
     const path = def.endpoint.replace('{ad_account_id}', encodeURIComponent(a.account));
     for (const w of a.windows) {
-      for (let b = 0; b < a.batches.length; b++) {
-        ctx.signal.throwIfAborted();
-        const batch = a.batches[b]!;
-        const rows = await client.request<Array<Record<string, unknown>>>(
-          {
-            path,
-            query: {
-              start_date: w.start,
-              end_date: w.end,
-              granularity: 'DAY',
-              columns: COLUMNS,
-              ...(opts.idParam ? { [opts.idParam]: batch } : {}),
-              ...attribution,
-            },
-            category: def.category,
-            stream: def.name,
-            exactIds: true,
-          },
-          ctx.signal,
-        );
-        for (const row of Array.isArray(rows) ? rows : []) {
-          stringifyIds(row);
-          // One-id requests can be attributed even when Pinterest leaves the id column out.
-          if (row[opts.idColumn] == null && batch.length === 1) row[opts.idColumn] = batch[0];
-          if (row[opts.idColumn] == null || typeof row.DATE !== 'string') {
-            skipped++;
-            continue;
-          }
-          await ctx.emit(row);
-        }
-        // The cursor moves only once every batch of the window is in.
-        await ctx.checkpoint(b === a.batches.length - 1 ? cursorPatch(a.account, w.end) : {});
-      }
-      if (a.batches.length === 0) await ctx.checkpoint(cursorPatch(a.account, w.end));
+      if (a.batches.length === 0) calls.push({ account: a.account, path, window: w, batch: null, last: true });
+      for (let b = 0; b < a.batches.length; b++) calls.push({ account: a.account, path, window: w, batch: a.batches[b]!, last: b === a.batches.length - 1 });
     }
+  }
+  const fetchCall = (c: Call) =>
+    client.request<string[]>(
+      {
+        path: c.path,
+        query: {
+          start_date: c.window.start,
+          end_date: c.window.end,
+          granularity: 'DAY',
+          columns: COLUMNS,
+          ...(opts.idParam ? { [opts.idParam]: c.batch ?? [] } : {}),
+          ...attribution,
+        },
+        category: def.category,
+        stream: def.name,
+      },
+      ctx.signal,
+      splitJsonArray,
+    );
+  let next: Promise<string[]> | undefined;
+  for (let i = 0; i < calls.length; i++) {
+    ctx.signal.throwIfAborted();
+    const c = calls[i]!;
+    if (c.batch === null) {
+      await ctx.checkpoint(cursorPatch(c.account, c.window.end));
+      continue;
+    }
+    const current = next ?? fetchCall(c);
+    next = undefined;
+    const rows = await current;
+    // Read ahead only while answers are small: a wide answer (thousands of 175-column rows, tens of
+    // MB of text) is held alone, so memory stays flat whatever the account sizes.
+    const following = calls[i + 1];
+    if (following && following.batch !== null && rows.length <= READ_AHEAD_MAX_ROWS) {
+      next = fetchCall(following);
+      next.catch(() => {});
+    }
+    const batch = c.batch;
+    for (let r = 0; r < rows.length; r++) {
+      // Ids above 2^53 sent as JSON numbers would be rounded by JSON.parse: parse them as exact strings.
+      const row = parseExactIds<Record<string, unknown>>(rows[r]!);
+      if (!row || typeof row !== 'object' || Array.isArray(row)) continue;
+      stringifyIds(row);
+      // One-id requests can be attributed even when Pinterest leaves the id column out.
+      if (row[opts.idColumn] == null && batch.length === 1) row[opts.idColumn] = batch[0];
+      if (row[opts.idColumn] == null || typeof row.DATE !== 'string') {
+        skipped++;
+        continue;
+      }
+      await ctx.emit(row);
+    }
+    // The cursor moves only once every batch of the window is in.
+    await ctx.checkpoint(c.last ? cursorPatch(c.account, c.window.end) : {});
   }
   if (skipped) ctx.log.warn({ stream: def.name, rows: skipped }, 'analytics rows without an id column or DATE were skipped');
 }

@@ -3,6 +3,7 @@ import { PinterestApiError } from '../client.js';
 import { compareIds, idOf, type PassParents } from '../parents.js';
 import type { AdAccountRef, StrategyEnv, StrategyFn } from '../streams/strategy.js';
 import type { Strategy } from '../streams/types.js';
+import { PageAhead } from './page-ahead.js';
 
 type Doc = Record<string, unknown>;
 
@@ -56,18 +57,23 @@ function passState(env: StrategyEnv): PassState | undefined {
   return p && Array.isArray(p.pos) ? p : undefined;
 }
 
-/** Ids as strings (top-level `id`, `*_id`, `*_ids`), configured fields dropped, parent ids added. */
+/**
+ * Ids as strings (top-level `id`, `*_id`, `*_ids`), configured fields dropped, parent ids added.
+ * Shapes the freshly parsed API object in place: the hot path makes no copy per document.
+ */
 export function normalize(item: unknown, drop: readonly string[], extra?: Doc): Doc {
-  const doc: Doc = item && typeof item === 'object' && !Array.isArray(item) ? { ...(item as Doc) } : { value: item };
-  for (const [k, v] of Object.entries(doc)) {
-    if (k === 'id' || k.endsWith('_id')) {
-      if (typeof v === 'number' || typeof v === 'bigint') doc[k] = String(v);
-    } else if (k.endsWith('_ids') && Array.isArray(v)) {
-      doc[k] = v.map((x) => (typeof x === 'number' || typeof x === 'bigint' ? String(x) : x));
+  if (!item || typeof item !== 'object' || Array.isArray(item)) return { value: item };
+  const doc = item as Doc;
+  for (const k in doc) {
+    const v = doc[k];
+    if (typeof v === 'number' || typeof v === 'bigint') {
+      if (k === 'id' || k.endsWith('_id')) doc[k] = String(v);
+    } else if (Array.isArray(v) && k.endsWith('_ids')) {
+      for (let i = 0; i < v.length; i++) if (typeof v[i] === 'number' || typeof v[i] === 'bigint') v[i] = String(v[i]);
     }
   }
-  for (const k of drop) delete doc[k];
-  if (extra) for (const [k, v] of Object.entries(extra)) if (doc[k] === undefined || doc[k] === null) doc[k] = v;
+  for (const k of drop) if (k in doc) delete doc[k];
+  if (extra) for (const k in extra) if (doc[k] === undefined || doc[k] === null) doc[k] = extra[k];
   return doc;
 }
 
@@ -107,13 +113,10 @@ interface PageHandler {
 
 const isGone = (err: unknown): boolean => err instanceof PinterestApiError && err.status === 404;
 
-type PageT = { items: unknown[]; bookmark: string | null };
-
 interface Planned {
   unit: Unit;
   resumed?: PassState;
-  it: AsyncIterator<PageT>;
-  first: Promise<IteratorResult<PageT>>;
+  pages: PageAhead;
 }
 
 const noop = () => {};
@@ -123,41 +126,54 @@ function aheadOf(env: StrategyEnv): number {
   return typeof v === 'number' && v >= 1 ? Math.floor(v) : 8;
 }
 
-// Units are consumed strictly in order (so checkpoints stay ordered), but the first page of the next
-// few units is already in flight while the current one is emitted: child listings are mostly one
-// page each, and a sequential walk would be bound by latency instead of by the rate limit.
+/** Pages of one listing held ahead of the consumer (bounded process-wide by PageAhead's permits). */
+const PAGES_AHEAD = 3;
+
+// Units are consumed strictly in order (so checkpoints stay ordered), but the pages of the next few
+// units are already in flight while the current one is emitted: child listings are mostly one or a
+// few pages each, and a sequential walk would be bound by latency instead of by the rate limit.
 async function* planned(env: StrategyEnv, units: AsyncIterable<Unit>, resume: PassState | undefined): AsyncIterable<Planned> {
   const ahead = aheadOf(env);
   const queue: Planned[] = [];
   const src = units[Symbol.asyncIterator]();
   let exhausted = false;
-  for (;;) {
-    while (!exhausted && queue.length < ahead) {
-      const r = await src.next();
-      if (r.done) {
-        exhausted = true;
-        break;
-      }
-      const unit = r.value;
-      let start: string | null = null;
-      let resumed: PassState | undefined;
-      if (resume) {
-        const c = comparePos(unit.pos, resume.pos);
-        if (c < 0) continue;
-        if (c === 0) {
-          if (resume.done || typeof resume.bookmark !== 'string') continue;
-          start = resume.bookmark;
-          resumed = resume;
+  try {
+    for (;;) {
+      while (!exhausted && queue.length < ahead) {
+        const r = await src.next();
+        if (r.done) {
+          exhausted = true;
+          break;
         }
+        const unit = r.value;
+        let start: string | null = null;
+        let resumed: PassState | undefined;
+        if (resume) {
+          const c = comparePos(unit.pos, resume.pos);
+          if (c < 0) continue;
+          if (c === 0) {
+            if (resume.done || typeof resume.bookmark !== 'string') continue;
+            start = resume.bookmark;
+            resumed = resume;
+          }
+        }
+        const pages = new PageAhead(unitPages(env, unit, start)[Symbol.asyncIterator](), PAGES_AHEAD);
+        // The first page of a queued unit is requested right away (no permit needed for one page
+        // per queued unit: the queue length bounds it); later pages only as permits allow.
+        pages.fill(true);
+        queue.push({ unit, resumed, pages });
       }
-      const it = unitPages(env, unit, start)[Symbol.asyncIterator]();
-      const first = it.next();
-      first.catch(noop);
-      queue.push({ unit, resumed, it, first });
+      const p = queue.shift();
+      if (!p) return;
+      for (const q of queue) q.pages.fill();
+      try {
+        yield p;
+      } finally {
+        p.pages.close();
+      }
     }
-    const p = queue.shift();
-    if (!p) return;
-    yield p;
+  } finally {
+    for (const q of queue) q.pages.close();
   }
 }
 
@@ -167,21 +183,15 @@ async function walk(env: StrategyEnv, units: (resume: PassState | undefined) => 
   const resume = passState(env);
   const checkpoint = (unit: Unit, bookmark: string | null, patch: PagePatch | void) =>
     ctx.checkpoint({ ...(patch?.top ?? {}), pass: { pos: unit.pos, bookmark, done: bookmark === null ? true : null, ...(patch?.pass ?? {}) } });
-  for await (const { unit, it, first, resumed: resumedAt } of planned(env, units(resume), resume)) {
+  for await (const { unit, pages: ahead, resumed: resumedAt } of planned(env, units(resume), resume)) {
     let resumed = resumedAt;
     let pages = 0;
     try {
-      let next = first;
       for (;;) {
-        const r = await next;
+        const r = await ahead.next();
         if (r.done) break;
         const page = r.value;
         pages++;
-        // Fetch the following page while this one is emitted.
-        if (page.bookmark !== null) {
-          next = it.next();
-          next.catch(noop);
-        } else next = Promise.resolve({ done: true, value: undefined });
         const patch = await handler.onPage(unit, page.items, page.bookmark === null, resumed);
         resumed = undefined;
         await checkpoint(unit, page.bookmark, patch);
@@ -311,9 +321,17 @@ const list: StrategyFn = async (env) => {
 
 // --- child_list ----------------------------------------------------------------------------
 
-async function* accountUnits(env: StrategyEnv, resume: PassState | undefined, perAccount: (a: AdAccountRef) => AsyncIterable<Unit>): AsyncIterable<Unit> {
-  for (const account of await env.parents.adAccounts(env.ctx.signal)) {
-    if (before([account.id], resume)) continue;
+async function* accountUnits(
+  env: StrategyEnv,
+  resume: PassState | undefined,
+  perAccount: (a: AdAccountRef) => AsyncIterable<Unit>,
+  /** Parent listings the units of an account need, started for the next accounts ahead of time. */
+  prefetch?: (a: AdAccountRef) => Promise<unknown>,
+): AsyncIterable<Unit> {
+  const accounts = (await env.parents.adAccounts(env.ctx.signal)).filter((a) => !before([a.id], resume));
+  const ahead = aheadOf(env);
+  for (const [i, account] of accounts.entries()) {
+    if (prefetch) for (const a of accounts.slice(i, i + 1 + ahead)) prefetch(a).catch(noop);
     yield* perAccount(account);
   }
 }
@@ -351,7 +369,7 @@ const keywordsUnits = (env: StrategyEnv, resume: PassState | undefined) =>
         },
       };
     }
-  });
+  }, (account) => Promise.all([env.parents.entities('campaigns', account, env.ctx.signal), env.parents.entities('ad_groups', account, env.ctx.signal)]));
 
 async function* boardUnits(env: StrategyEnv, resume: PassState | undefined): AsyncIterable<Unit> {
   const sectioned = env.def.endpoint.includes('{section_id}');
