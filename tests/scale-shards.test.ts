@@ -7,6 +7,7 @@ import { parseConfig } from '../src/pinterest/config-parse.js';
 import { streamDefs } from '../src/pinterest/streams/table.js';
 import { plusDays } from '../src/pinterest/analytics/windows.js';
 import { applyMergePatch } from '../src/connector/state.js';
+import { PASS_COMPLETED_AT } from '../src/connector/session-loop.js';
 
 // SPEC §2: Flow splits a capture into shards, each opened with a key `range`. Ad-account-scoped
 // work goes to the shard whose range holds the account id's hash; user-level streams to the shard
@@ -75,6 +76,13 @@ async function shard(keyBegin: number, keyEnd: number, only = streams, state: un
   return { docs, state: reduced };
 }
 
+/** The state as a later session sees it once every binding's interval is up since its last pass. */
+function intervalElapsed(state: unknown): unknown {
+  const s = structuredClone(state) as { bindingStateV1?: Record<string, Record<string, unknown>> };
+  for (const b of Object.values(s.bindingStateV1 ?? {})) delete b[PASS_COMPLETED_AT];
+  return s;
+}
+
 /** The ad account a document belongs to (every ads-scoped document names it one way or another). */
 function accountOf(stream: string, doc: Doc): string | undefined {
   if (stream === 'ad_accounts') return String(doc.id);
@@ -121,14 +129,16 @@ test('re-splitting a shard keeps every per-account cursor: each half resumes fro
   // so each half continues exactly where the parent left off for the accounts it now owns.
   const inc = ['campaigns', 'ad_groups', 'ads', 'ad_account_analytics', 'campaign_analytics'];
   const parent = await shard(0, 0xffffffff, inc);
-  const again = await shard(0, 0xffffffff, inc, parent.state);
+  // The next sessions start once each binding's interval has passed (a restart sooner would wait it out).
+  const due = intervalElapsed(parent.state);
+  const again = await shard(0, 0xffffffff, inc, due);
   assert.equal(again.docs.get('campaigns')!.length, 0, 'nothing changed, nothing re-emitted');
 
   const changed: string[] = [];
   for (const acct of sb.data.adAccountIds()) {
     changed.push(...(sb.control({ action: 'mutate', entity: 'campaigns', adAccountId: acct, count: 2 }).ids as string[]));
   }
-  const [low, high] = await Promise.all([shard(0, MID - 1, inc, parent.state), shard(MID, 0xffffffff, inc, parent.state)]);
+  const [low, high] = await Promise.all([shard(0, MID - 1, inc, due), shard(MID, 0xffffffff, inc, due)]);
   const ids = (r: ShardRun) => r.docs.get('campaigns')!.map((d) => String((JSON.parse(d) as Doc).id));
   assert.deepEqual([...ids(low), ...ids(high)].sort(), [...changed].sort(), 'exactly the changed campaigns, each once, across both halves');
   assert.ok(ids(low).length > 0 && ids(high).length > 0, 'both halves own changed campaigns');
