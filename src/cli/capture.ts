@@ -1,8 +1,8 @@
+import type { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { createWriteStream, mkdirSync, renameSync, writeFileSync, existsSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import cliProgress from 'cli-progress';
 import { runCapture, type CaptureOutput } from '../connector/run-capture.js';
 import type { BindingProgress } from '../connector/session-loop.js';
 import { log } from '../log.js';
@@ -48,12 +48,13 @@ function stdoutOutput(): CaptureOutput & { close(): Promise<void> } {
   };
 }
 
-function progressBars(): { update(p: BindingProgress): void; stop(): void } {
+async function progressBars(): Promise<{ update(p: BindingProgress): void; stop(): void }> {
+  const { default: cliProgress } = await import('cli-progress');
   const multi = new cliProgress.MultiBar(
     { stream: process.stderr, format: ' {stream} | {status} | {docs} docs | {passes} pass(es)', hideCursor: true, clearOnComplete: false, fps: 5 },
     cliProgress.Presets.shades_classic,
   );
-  const bars = new Map<number, cliProgress.SingleBar>();
+  const bars = new Map<number, SingleBar>();
   return {
     update(p) {
       const payload = {
@@ -90,7 +91,7 @@ export function register(program: Command): void {
         const config = readConfigFile(o.config);
         const initial = o.state && existsSync(o.state) ? readConfigFile(o.state, 'state file') : {};
         const out = o.output ? fileOutput(o.output) : stdoutOutput();
-        const bars = process.stderr.isTTY ? progressBars() : undefined;
+        const bars = process.stderr.isTTY ? await progressBars() : undefined;
         if (bars && !process.env.LOG_LEVEL) log.level = 'warn'; // keep the bars readable
         const ctrl = new AbortController();
         const stop = () => ctrl.abort(new Error('interrupted'));

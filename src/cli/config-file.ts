@@ -1,6 +1,11 @@
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { parse as parseYaml, parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
 import { UserError } from '../errors.js';
+
+// Loaded on first use: every command module imports this file, and the Flow connector process
+// (which never reads a config file) need not carry the YAML parser.
+let yamlModule: typeof import('yaml') | undefined;
+const yaml = (): typeof import('yaml') => (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
 
 /** Reads an endpoint config (or state) file: JSON, or YAML when it is not JSON. */
 export function readConfigFile(path: string, what = 'config file'): unknown {
@@ -16,7 +21,7 @@ export function readConfigFile(path: string, what = 'config file'): unknown {
     value = JSON.parse(text);
   } catch {
     try {
-      value = parseYaml(text);
+      value = yaml().parse(text);
     } catch (err) {
       throw new UserError(`${what} ${path}: neither JSON nor YAML (${(err as Error).message.split('\n')[0]!.replace(/:$/, '')})`);
     }
@@ -75,7 +80,7 @@ export function configFilePersister(path: string, log: { info(obj: object, msg: 
       fields = changes.map(([p]) => p.join('.'));
       out = `${JSON.stringify(current, null, 2)}\n`;
     } catch {
-      const doc = parseDocument(text);
+      const doc = yaml().parseDocument(text);
       const changes = changedLeaves(doc.toJS(), updated);
       for (const [p, v] of changes) doc.setIn(p, v);
       fields = changes.map(([p]) => p.join('.'));

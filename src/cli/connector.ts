@@ -20,7 +20,7 @@ export function register(program: Command): void {
 }
 
 export async function runStdioConnector<C>(source: Source<C> = createPinterestSource() as unknown as Source<C>): Promise<void> {
-  const { requests, sink } = streamTransport(codecFromEnv(), process.stdin, process.stdout);
+  const { requests, sink } = await streamTransport(codecFromEnv(), process.stdin, process.stdout);
   const ctrl = new AbortController();
   const stop = (sig: string) => () => ctrl.abort(new Error(sig));
   process.once('SIGTERM', stop('SIGTERM'));

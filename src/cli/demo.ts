@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { runDemo } from '../demo/run-demo.js';
 import { UserError } from '../errors.js';
 import { log } from '../log.js';
-import { SCALES, type ScaleName } from '../sandbox/index.js';
+import { SCALES, type ScaleName } from '../sandbox/scale.js';
 import { runCommand } from './run.js';
 
 export function register(program: Command): void {
@@ -35,6 +34,7 @@ Examples:
         const ctrl = new AbortController();
         process.once('SIGINT', () => ctrl.abort(new Error('interrupted')));
         const tty = Boolean(process.stdout.isTTY) && !o.plain;
+        const { runDemo } = await import('../demo/run-demo.js');
         const res = await runDemo({ outputDir: o.output, scale: o.scale as ScaleName, seed, days, tty, out: process.stdout, log, signal: ctrl.signal });
         const failed = res.rows.filter((r) => r.status !== 'done').map((r) => r.stream);
         if (failed.length) throw new UserError(`demo: ${failed.length} stream(s) did not finish: ${failed.join(', ')}`);

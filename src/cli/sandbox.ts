@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { startSandbox, type ScaleName } from '../sandbox/index.js';
+import type { ScaleName } from '../sandbox/scale.js';
 import { log } from '../log.js';
 
 export function register(program: Command): void {
@@ -18,6 +18,7 @@ export function register(program: Command): void {
     .option('--no-catalogs', 'a user without catalogs (product groups answer 409 code 4182)')
     .action(async (o: Record<string, string | boolean | undefined>) => {
       const scale = String(o.scale) as ScaleName;
+      const { startSandbox } = await import('../sandbox/index.js');
       const sb = await startSandbox({
         port: Number(o.port),
         host: String(o.host),

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { runConnector } from '../connector/connector.js';
 import { log } from '../log.js';
 import { createPinterestSource } from '../pinterest/source.js';
-import { serveGrpc } from '../protocol/grpc-server.js';
 import { runCommand } from './run.js';
 
 export function register(program: Command): void {
@@ -13,6 +12,7 @@ export function register(program: Command): void {
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .action((o: { port: number; host: string }) =>
       runCommand(async () => {
+        const { serveGrpc } = await import('../protocol/grpc-server.js');
         const source = createPinterestSource();
         const server = await serveGrpc((requests, sink, signal) => runConnector(source, requests, sink, { log, signal }), {
           host: o.host,

@@ -1,4 +1,5 @@
-import { subDays, format } from 'date-fns';
+import { format } from 'date-fns/format';
+import { subDays } from 'date-fns/subDays';
 import { runCapture } from '../connector/run-capture.js';
 import type { Session, Source } from '../connector/source.js';
 import type { Logger } from '../log.js';

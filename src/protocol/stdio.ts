@@ -1,6 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
 import { readJsonRequests, encodeJsonResponse } from './json-codec.js';
-import { readProtoRequests, encodeFramedResponse } from './proto-codec.js';
 import type { Request } from './messages.js';
 import { StreamSink, type ResponseSink } from './sink.js';
 
@@ -18,8 +17,10 @@ export interface Transport {
   sink: ResponseSink;
 }
 
-export function streamTransport(codec: Codec, input: Readable, output: Writable): Transport {
-  return codec === 'json'
-    ? { requests: readJsonRequests(input), sink: new StreamSink(output, encodeJsonResponse) }
-    : { requests: readProtoRequests(input), sink: new StreamSink(output, encodeFramedResponse) };
+// The proto codec (protobufjs and the .proto files) is loaded only when the runtime speaks proto:
+// a JSON-codec connector process stays that much smaller.
+export async function streamTransport(codec: Codec, input: Readable, output: Writable): Promise<Transport> {
+  if (codec === 'json') return { requests: readJsonRequests(input), sink: new StreamSink(output, encodeJsonResponse) };
+  const { readProtoRequests, encodeFramedResponse } = await import('./proto-codec.js');
+  return { requests: readProtoRequests(input), sink: new StreamSink(output, encodeFramedResponse) };
 }
