@@ -234,6 +234,14 @@ class Client implements PinterestClient {
     });
   }
 
+  /** A request that got no HTTP answer: waits to retry a transient failure, throws anything else. */
+  private async networkFailure(err: unknown, attempt: number, where: string, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) throw abortError(signal);
+    if ((err as { code?: string }).code === 'ENOTFOUND') throw this.unresolvable();
+    if (!isTransientNetworkError(err)) throw err;
+    await this.transientWait(attempt, where, (err as Error).message, signal);
+  }
+
   private unresolvable(): UserError {
     return new UserError(`advanced.api_base_url: the host ${new URL(this.base).hostname} cannot be resolved`, { field: 'advanced.api_base_url' });
   }
@@ -254,10 +262,7 @@ class Client implements PinterestClient {
       try {
         res = await this.send(req, token, signal);
       } catch (err) {
-        if (signal?.aborted) throw abortError(signal);
-        if ((err as { code?: string }).code === 'ENOTFOUND') throw this.unresolvable();
-        if (!isTransientNetworkError(err)) throw err;
-        await this.transientWait(transient++, where, (err as Error).message, signal);
+        await this.networkFailure(err, transient++, where, signal);
         continue;
       }
       const status = res.statusCode;
@@ -370,10 +375,7 @@ class Client implements PinterestClient {
           });
         });
       } catch (err) {
-        if (signal?.aborted) throw abortError(signal);
-        if ((err as { code?: string }).code === 'ENOTFOUND') throw this.unresolvable();
-        if (!isTransientNetworkError(err)) throw err;
-        await this.transientWait(transient++, where, (err as Error).message, signal);
+        await this.networkFailure(err, transient++, where, signal);
         continue;
       }
       const body = errorBody(res.body);
