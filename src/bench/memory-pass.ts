@@ -1,19 +1,9 @@
 import type { OpenBinding, PassContext, KeyRange } from '../connector/source.js';
+import { applyMergePatch } from '../connector/state.js';
 import type { Logger } from '../log.js';
 
 // A PassContext that keeps documents and state in memory: runs one binding pass outside Flow
 // (benchmarks, tests). Checkpoints merge their patch into the state as Flow does (RFC 7396).
-
-export function mergePatch(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete target[k];
-    else if (typeof v === 'object' && !Array.isArray(v)) {
-      const cur = target[k];
-      target[k] = mergePatch(cur && typeof cur === 'object' && !Array.isArray(cur) ? (cur as Record<string, unknown>) : {}, v as Record<string, unknown>);
-    } else target[k] = v;
-  }
-  return target;
-}
 
 export interface MemoryPass {
   ctx: PassContext;
@@ -62,7 +52,7 @@ export function memoryPass(opts: {
       if (keep) pass.docs.push(doc);
     },
     async checkpoint(patch) {
-      mergePatch(pass.state, structuredClone(patch));
+      pass.state = applyMergePatch(pass.state, patch) as Record<string, unknown>;
       pass.committed = pass.emitted;
       pass.checkpoints++;
       opts.onCheckpoint?.(pass);

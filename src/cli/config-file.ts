@@ -1,6 +1,7 @@
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { UserError } from '../errors.js';
+import { isObject } from '../connector/state.js';
 
 // Loaded on first use: every command module imports this file, and the Flow connector process
 // (which never reads a config file) need not carry the YAML parser.
@@ -45,7 +46,6 @@ export function splitList(v: string | undefined): string[] | undefined {
   return items.length ? items : undefined;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 // Leaves present in the file whose value the updated config changes (defaults the file never
 // spelled out are not added).

@@ -2,6 +2,7 @@ import type { Logger } from '../log.js';
 import { ProtocolError, requestType, type RangeSpec, type Request } from '../protocol/messages.js';
 import type { ResponseSink } from '../protocol/sink.js';
 import { handleApply, handleDiscover, handleSpec, handleValidate } from './handlers.js';
+import { isObject } from './state.js';
 import { openBindings, streamMap } from './resources.js';
 import { runSession } from './session-loop.js';
 import type { KeyRange, Source } from './source.js';
@@ -71,7 +72,6 @@ export async function runConnector<C>(source: Source<C>, requests: AsyncIterable
   await sink.flush();
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The runtime hands back what the connector checkpointed: anything else is not our state. */
 function checkOpenState(state: unknown): void {

@@ -3,7 +3,7 @@ import { StopSession, UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { parseIsoDuration } from './duration.js';
 import type { KeyRange, OpenBinding, PassContext, Session } from './source.js';
-import { applyMergePatch } from './state.js';
+import { applyMergePatch, isObject } from './state.js';
 
 // The capture session: every binding polls on its own interval, concurrently, each pass emitting
 // documents and merge-patch checkpoints of its own state. Used by the Flow Open handler and by
@@ -59,7 +59,6 @@ function passCompletedAt(state: Record<string, unknown>): number | undefined {
   return Number.isFinite(t) ? t : undefined;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

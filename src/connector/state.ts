@@ -15,7 +15,7 @@ export function encodeStateKey(resourcePath: string[], backfill = 0): string {
   return backfill ? `${out}.v${backfill}` : out;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** RFC 7396: returns `target` with `patch` applied (null deletes); `target` is not mutated. */
 export function applyMergePatch(target: unknown, patch: unknown): unknown {

@@ -2,7 +2,7 @@ import { ID_COLUMNS } from '../columns.js';
 import type { Attribution, PinterestConfig } from '../config.js';
 
 // Small pieces shared by the analytics strategies: attribution parameters, row normalisation,
-// per-account cursor state, cancellable sleep.
+// per-account cursor state.
 
 const ATTRIBUTION_KEYS = ['click_window_days', 'engagement_window_days', 'view_window_days', 'conversion_report_time'] as const;
 
@@ -44,21 +44,6 @@ export function userCursor(state: Record<string, unknown>): string | undefined {
 }
 
 export const cursorPatch = (accountId: string, cursor: string): Record<string, unknown> => ({ accounts: { [accountId]: { cursor } } });
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason ?? new Error('aborted'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** HTTP status of a client error, whatever shape the client gives it. */
 export function httpStatusOf(err: unknown): number | undefined {
