@@ -1,7 +1,7 @@
 import type { KeyRange, OpenBinding } from '../connector/source.js';
 import type { Logger } from '../log.js';
 import type { ClientStats } from '../pinterest/client-types.js';
-import { ALL_ENTITY_STATUSES, type PinterestConfig } from '../pinterest/config.js';
+import { ALL_ENTITY_STATUSES, settingsFrom, type PinterestConfig, type Settings } from '../pinterest/config.js';
 import { openPinterestSession } from '../pinterest/session.js';
 import { memoryPass, type MemoryPass } from './memory-pass.js';
 
@@ -21,7 +21,7 @@ export function sandboxConfig(baseUrl: string, overrides: Omit<Partial<Pinterest
     lookback_window_days: 30,
     custom_reports: [],
     ...rest,
-    advanced: { api_base_url: baseUrl, page_size: 250, ...advanced },
+    advanced: settingsFrom({ api_base_url: baseUrl, ...(advanced as Partial<Settings> | undefined) }),
   };
 }
 

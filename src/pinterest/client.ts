@@ -41,19 +41,15 @@ interface Knobs {
   budgets: RateBudgets;
 }
 
-function num(v: unknown, dflt: number): number {
-  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : dflt;
-}
-
 function knobsFrom(config: PinterestConfig): Knobs {
-  const a = config.advanced ?? ({} as PinterestConfig['advanced']);
+  const a = config.advanced;
   return {
-    pageSize: Math.min(250, Math.max(1, num(a.page_size, 250))),
-    maxRetries: num(a.max_retries, 8),
-    retryBaseMs: num(a.retry_base_ms, 1000),
-    maxRateLimitWaitMs: num(a.max_rate_limit_wait_seconds, 600) * 1000,
-    timeoutMs: num(a.request_timeout_seconds, 120) * 1000,
-    budgets: budgetsFrom(a as Record<string, unknown>),
+    pageSize: Math.min(250, Math.max(1, a.page_size)),
+    maxRetries: a.max_retries,
+    retryBaseMs: a.retry_base_ms,
+    maxRateLimitWaitMs: a.max_rate_limit_wait_seconds * 1000,
+    timeoutMs: a.request_timeout_seconds * 1000,
+    budgets: budgetsFrom(a),
   };
 }
 
@@ -150,7 +146,7 @@ class Client implements PinterestClient {
     private readonly config: PinterestConfig,
     private readonly opts: ClientOptions,
   ) {
-    this.base = config.advanced.api_base_url.replace(/\/+$/, '');
+    this.base = config.advanced.api_base_url;
     this.k = knobsFrom(config);
     this.tokens = new TokenSource(config.credentials, (rt, signal) => this.refreshAccessToken(rt, signal), opts.onRefreshToken);
   }

@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { UserError } from '../errors.js';
-import type { PinterestConfig } from './config.js';
+import { settingsFrom, type PinterestConfig, type Settings } from './config.js';
 import { CONFIG_SCHEMA } from './spec-files.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext it arrives as the module object.
@@ -52,6 +52,7 @@ export function parseConfig(raw: unknown): PinterestConfig {
 
   if (config.start_date > todayUtc()) throw new UserError('config /start_date: must not be in the future');
   config.lookback_window_days ??= config.attribution.click_window_days;
+  config.advanced = settingsFrom(cfg.advanced as Partial<Settings> | undefined);
 
   let url: URL;
   try {
@@ -63,7 +64,6 @@ export function parseConfig(raw: unknown): PinterestConfig {
     throw new UserError('config /advanced/api_base_url: plain http:// is only allowed for loopback hosts; use https://');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError('config /advanced/api_base_url: must be an http(s) URL');
-  config.advanced.api_base_url = config.advanced.api_base_url.replace(/\/+$/, '');
 
   const names = new Set<string>();
   for (const [i, r] of config.custom_reports.entries()) {

@@ -1,32 +1,15 @@
 import Bottleneck from 'bottleneck';
 import type { RateCategory } from './client-types.js';
+import type { Settings } from './config.js';
 
-// Pinterest's published budgets (SPEC §5): ads_analytics 300/min and ads_read 1000/min per user per
-// app; the other categories only have the universal 100 requests/s, i.e. 6000/min.
-export const DEFAULT_BUDGETS_PER_MINUTE: Record<RateCategory, number> = {
-  ads_analytics: 300,
-  ads_read: 1000,
-  org_read: 6000,
-  org_analytics: 6000,
-  catalogs_read: 6000,
-};
-export const DEFAULT_OVERALL_PER_SECOND = 100;
 
 export interface RateBudgets {
   perMinute: Record<RateCategory, number>;
   overallPerSecond: number;
 }
 
-export function budgetsFrom(advanced: Record<string, unknown>): RateBudgets {
-  const perMinute = { ...DEFAULT_BUDGETS_PER_MINUTE };
-  const raw = advanced.rate_limits;
-  if (raw && typeof raw === 'object') {
-    for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
-      if (k in perMinute && typeof v === 'number' && v > 0) perMinute[k as RateCategory] = v;
-    }
-  }
-  const overall = advanced.max_requests_per_second;
-  return { perMinute, overallPerSecond: typeof overall === 'number' && overall > 0 ? overall : DEFAULT_OVERALL_PER_SECOND };
+export function budgetsFrom(settings: Pick<Settings, 'rate_limits' | 'max_requests_per_second'>): RateBudgets {
+  return { perMinute: { ...settings.rate_limits }, overallPerSecond: settings.max_requests_per_second };
 }
 
 // Requests are spaced evenly (minTime) rather than released in per-minute bursts: an evenly spaced

@@ -16,8 +16,8 @@ export interface PinterestSession extends Session {
 
 /** Today's UTC date, or `advanced.today` when a test pins it. */
 export function todayOf(config: PinterestConfig): string {
-  const pinned = config.advanced?.today;
-  if (typeof pinned === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(pinned)) return pinned;
+  const pinned = config.advanced.today;
+  if (pinned !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(pinned)) return pinned;
   return new Date().toISOString().slice(0, 10);
 }
 

@@ -166,15 +166,14 @@ async function runReport(rc: ReportCtx, body: Record<string, unknown>): Promise<
 // ---- the strategy ---------------------------------------------------------------------------
 
 function jobOptions(config: PinterestConfig): ReportJobOptions & { concurrency: number } {
-  const adv = config.advanced as Record<string, unknown>;
-  const num = (k: string, d: number) => (typeof adv[k] === 'number' && Number.isFinite(adv[k]) ? (adv[k] as number) : d);
+  const adv = config.advanced;
   return {
-    pollInitialMs: num('report_poll_initial_ms', 2000),
-    pollMaxMs: num('report_poll_max_ms', 60_000),
-    timeoutMs: num('report_timeout_minutes', 60) * 60_000,
+    pollInitialMs: adv.report_poll_initial_ms,
+    pollMaxMs: adv.report_poll_max_ms,
+    timeoutMs: adv.report_timeout_minutes * 60_000,
     attempts: 3,
-    downloadAttempts: Math.max(1, num('max_retries', 8)) + 1,
-    concurrency: Math.max(1, num('report_concurrency', 4)),
+    downloadAttempts: Math.max(1, adv.max_retries) + 1,
+    concurrency: Math.max(1, adv.report_concurrency),
   };
 }
 

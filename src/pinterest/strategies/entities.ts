@@ -122,8 +122,7 @@ interface Planned {
 const noop = () => {};
 
 function aheadOf(env: StrategyEnv): number {
-  const v = env.config.advanced?.parallel_requests;
-  return typeof v === 'number' && v >= 1 ? Math.floor(v) : 8;
+  return env.config.advanced.parallel_requests;
 }
 
 /** Pages of one listing held ahead of the consumer (bounded process-wide by PageAhead's permits). */
