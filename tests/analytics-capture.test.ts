@@ -61,7 +61,7 @@ test('capture --once writes schema-valid analytics and report documents with the
   }
   const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { bindingStateV1: Record<string, Record<string, unknown>> };
   const acct = sb.data.adAccountIds()[0]!;
-  assert.deepEqual((state.bindingStateV1.ad_analytics!.accounts as Record<string, unknown>)[acct], { cursor: TODAY });
-  assert.deepEqual((state.bindingStateV1.custom_targeting_spend!.accounts as Record<string, unknown>)[acct], { cursor: TODAY });
-  assert.deepEqual(state.bindingStateV1.user_account_analytics, { cursor: TODAY });
+  assert.deepEqual((state.bindingStateV1.ad_analytics!.subtasks as Record<string, unknown>)[`ad_account:${acct}`], { lastDay: TODAY });
+  assert.deepEqual((state.bindingStateV1.custom_targeting_spend!.subtasks as Record<string, unknown>)[`ad_account:${acct}`], { lastDay: TODAY });
+  assert.deepEqual(state.bindingStateV1.user_account_analytics, { version: 2, subtasks: { user: { lastDay: TODAY } } });
 });

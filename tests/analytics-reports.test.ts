@@ -66,7 +66,7 @@ test('async reports: windows back to 913 days, rows keep their ids, numbers matc
     assert.match(String(d.DATE), /^\d{4}-\d{2}-\d{2}$/);
   }
   assert.equal(index('CAMPAIGN_ID', report.docs).size, report.docs.length, 'one document per (campaign, day)');
-  for (const id of sb.data.adAccountIds()) assert.deepEqual((report.state.accounts as Record<string, unknown>)[id], { cursor: TODAY });
+  for (const id of sb.data.adAccountIds()) assert.deepEqual((report.state.subtasks as Record<string, unknown>)[`ad_account:${id}`], { lastDay: TODAY });
 
   // Overlapping days: the report and the sync API agree on every shared column.
   const byKey = index('CAMPAIGN_ID', report.docs);

@@ -74,7 +74,7 @@ test('sync analytics: every (entity, day) row of every status, batched ≤250 id
       const statuses = new Set(entities.filter((e) => pass.docs.some((d) => d[l.idCol] === e.id)).map((e) => e.status));
       assert.ok(statuses.has('ARCHIVED') && statuses.has('PAUSED'), `${l.stream}: analytics of archived and paused entities (${[...statuses]})`);
     }
-    for (const id of sb.data.adAccountIds()) assert.deepEqual((pass.state.accounts as Record<string, unknown>)[id], { cursor: TODAY });
+    for (const id of sb.data.adAccountIds()) assert.deepEqual((pass.state.subtasks as Record<string, unknown>)[`ad_account:${id}`], { lastDay: TODAY });
   }
 
   // Request shape: ≤250 ids, ≤90-day windows never older than the API allows, attribution always.
@@ -134,7 +134,7 @@ test('user_account_analytics and pin_analytics: daily rows; a refused pin analyt
     assert.equal(typeof d.data_status, 'string');
     assert.equal(typeof (d.metrics as Record<string, unknown>).IMPRESSION, 'number');
   }
-  assert.deepEqual(user.state, { cursor: TODAY });
+  assert.deepEqual(user.state, { version: 2, subtasks: { user: { lastDay: TODAY } } });
   const pins = run.passes.pin_analytics!;
   const pinIds = new Set(sb.data.boards().flatMap((b) => sb.data.boardPins(String(b.id)).map((p) => String(p.id))));
   assert.equal(pins.docs.length, pinIds.size * 30);
@@ -151,7 +151,7 @@ test('user_account_analytics and pin_analytics: daily rows; a refused pin analyt
     const cfg = sandboxConfig(refusing.baseUrl, { start_date: '2025-06-01', advanced: { today: TODAY } });
     const r = await runBindings(cfg, ['pin_analytics', 'user_account_analytics'], log);
     assert.equal(r.passes.pin_analytics!.docs.length, 0);
-    assert.deepEqual(r.passes.pin_analytics!.state, {});
+    assert.deepEqual(r.passes.pin_analytics!.state, { version: 2, subtasks: {} }, 'no cursor advanced');
     assert.equal(r.passes.user_account_analytics!.docs.length, 30);
   } finally {
     await refusing.close();
@@ -169,12 +169,12 @@ test('a pass stopped after its first account resumes there: the finished account
       signal: stop.signal,
       onCheckpoint: (pass) => {
         committedState = structuredClone(pass.state);
-        if ((pass.state.accounts as Record<string, unknown> | undefined)?.[first]) stop.abort(new Error('stop'));
+        if ((pass.state.subtasks as Record<string, unknown> | undefined)?.[`ad_account:${first}`]) stop.abort(new Error('stop'));
       },
     });
   });
   assert.equal(run, undefined);
-  assert.deepEqual(committedState, { accounts: { [first]: { cursor: TODAY } } });
+  assert.deepEqual(committedState, { version: 2, subtasks: { [`ad_account:${first}`]: { lastDay: TODAY } } });
 
   sb.resetStats();
   const resumed = await runBindings(config, ['ad_group_analytics'], log, { ad_group_analytics: committedState });
@@ -183,5 +183,5 @@ test('a pass stopped after its first account resumes there: the finished account
     { account: first, start: plusDays(TODAY, -5) },
     { account: second, start: plusDays(TODAY, -89) },
   ]);
-  assert.deepEqual(resumed.passes.ad_group_analytics!.state, { accounts: { [first]: { cursor: TODAY }, [second]: { cursor: TODAY } } });
+  assert.deepEqual(resumed.passes.ad_group_analytics!.state, { version: 2, subtasks: { [`ad_account:${first}`]: { lastDay: TODAY }, [`ad_account:${second}`]: { lastDay: TODAY } } });
 });

@@ -1,3 +1,4 @@
+import { counterState } from './fixtures/test-source.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
@@ -46,7 +47,7 @@ test('open: opened, documents, merge-patch checkpoints under the stateKey; state
   child.stdin!.write(
     JSON.stringify(
       open({ docsPerPass: 4, checkpointEvery: 2 }, [binding('alpha', 'alpha.v2'), binding('beta', 'beta', { syncMode: 'incremental', interval: 'PT1S' })], {
-        bindingStateV1: { 'alpha.v2': { cursor: 100, keep: 'me' }, alpha: { cursor: 5 } },
+        bindingStateV1: { 'alpha.v2': counterState(100), alpha: counterState(5) },
       }, { keyBegin: 16, keyEnd: 4096 }),
     ) + '\n',
   );
@@ -64,8 +65,9 @@ test('open: opened, documents, merge-patch checkpoints under the stateKey; state
   assert.deepEqual(alpha[0].range, [16, 4096], 'shard range reaches the pass');
 
   const cps = run.responses.filter((r) => r.checkpoint).map((r) => r.checkpoint.state.updated);
-  assert.ok(cps.some((u) => JSON.stringify(u) === JSON.stringify({ bindingStateV1: { 'alpha.v2': { cursor: 102, pass1: true } } })));
-  assert.ok(cps.some((u) => JSON.stringify(u) === JSON.stringify({ bindingStateV1: { beta: { cursor: 2, pass1: true } } })));
+  // Patches carry only what moved: alpha's counter; beta's first checkpoint writes its whole state.
+  assert.ok(cps.some((u) => JSON.stringify(u) === JSON.stringify({ bindingStateV1: { 'alpha.v2': { subtasks: { counter: { updatedTime: 102 } } } } })));
+  assert.ok(cps.some((u) => JSON.stringify(u) === JSON.stringify({ bindingStateV1: { beta: counterState(2) } })));
   for (const u of cps) {
     const keys = Object.keys(u.bindingStateV1 ?? {});
     assert.ok(keys.every((k) => k === 'alpha.v2' || k === 'beta'), `checkpoint under a binding stateKey: ${keys}`);
@@ -101,7 +103,8 @@ test('EOF in the middle of a pass: aborts it and ends with a checkpoint covering
   assert.equal(run.code, 0, run.stderr);
   const types = assertCheckpointBoundary(run);
   assert.equal(types.filter((t) => t === 'checkpoint').length, 1, 'only the final checkpoint');
-  assert.deepEqual(run.responses.at(-1), { checkpoint: { state: { updated: {}, mergePatch: true } } });
+  // The binding's first checkpoint: its (still empty) versioned state, committing the documents.
+  assert.deepEqual(run.responses.at(-1), { checkpoint: { state: { updated: { bindingStateV1: { alpha: { version: 2, subtasks: {} } } }, mergePatch: true } } });
   assert.ok(types.filter((t) => t === 'captured').length < 1000, 'the pass was aborted');
 });
 

@@ -68,7 +68,8 @@ interface OperationInfo {
 const OPS = (JSON.parse(readFileSync(new URL('../resources/openapi/operations.json', import.meta.url), 'utf8')) as { operations: OperationInfo[] }).operations;
 export const OPERATIONS = new Map(OPS.map((o) => [o.operationId, o]));
 
-import type { KeyRange, PassContext } from '../src/connector/source.js';
+import type { KeyRange } from '../src/connector/source.js';
+import { runSession } from '../src/connector/session-loop.js';
 import { applyMergePatch } from '../src/connector/state.js';
 import { openPinterestSession } from '../src/pinterest/session.js';
 import { parseConfig } from '../src/pinterest/config-parse.js';
@@ -86,8 +87,8 @@ export interface PassRun {
   crashed: boolean;
 }
 
-/** One binding pass through the real session, state merged like Flow; optionally "crash" (stop
- * without committing) right after the `crashAfter`-th checkpoint has been taken. */
+/** One binding pass through the real session loop and pass driver, state merged like Flow;
+ * optionally "crash" (stop without committing) right after the `crashAfter`-th checkpoint. */
 export async function runPass(
   rawConfig: Record<string, unknown>,
   stream: string,
@@ -98,31 +99,28 @@ export async function runPass(
   const binding = { index: 0, resource: { stream, syncMode: opts.syncMode ?? 'incremental', interval: 'PT1H' }, stateKey: stream };
   const session = await openPinterestSession(config, [binding], range, { log: quietLog });
   const run: PassRun = { docs: [], committed: [], state: structuredClone(opts.state ?? {}), checkpoints: 0, crashed: false };
-  const ac = new AbortController();
-  const ctx: PassContext = {
-    binding,
-    get state() {
-      return run.state;
-    },
-    emit: (d) => void run.docs.push(d),
-    async checkpoint(patch) {
-      run.state = applyMergePatch(run.state, structuredClone(patch)) as Record<string, unknown>;
-      run.committed = [...run.docs];
-      run.checkpoints++;
-      if (opts.crashAfter !== undefined && run.checkpoints >= opts.crashAfter) throw new Crash('crash');
-    },
-    signal: ac.signal,
-    log: quietLog,
-    range,
-  };
   try {
-    await session.runPass(ctx);
+    await runSession({
+      session,
+      bindings: [binding],
+      range,
+      state: { bindingStateV1: { [stream]: run.state } },
+      log: quietLog,
+      once: true,
+      output: {
+        captured: (_b, d) => void run.docs.push(d),
+        checkpoint(cp) {
+          const patch = (cp.updated.bindingStateV1 as Record<string, unknown> | undefined)?.[stream];
+          if (patch !== undefined) run.state = applyMergePatch(run.state, structuredClone(patch)) as Record<string, unknown>;
+          run.committed = [...run.docs];
+          run.checkpoints++;
+          if (opts.crashAfter !== undefined && run.checkpoints >= opts.crashAfter) throw new Crash('crash');
+        },
+      },
+    });
   } catch (err) {
-    if (!(err instanceof Crash)) throw err;
+    if (!(err instanceof Crash || (err instanceof Error && err.cause instanceof Crash))) throw err;
     run.crashed = true;
-    ac.abort();
-  } finally {
-    await session.close();
   }
   return run;
 }

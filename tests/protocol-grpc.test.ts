@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { GOOD_CONFIG, ROOT, spawnConnector } from './flow-harness.js';
+import { counterState } from './fixtures/test-source.js';
 import { serveGrpc } from '../src/protocol/grpc-server.js';
 import { runConnector } from '../src/connector/connector.js';
 import { createLogger } from '../src/log.js';
@@ -93,7 +94,7 @@ test('gRPC session: opened, captured, checkpoints; ending the request stream fin
             { resource_config_json: '{"stream":"beta"}', resource_path: ['beta'], state_key: 'beta.v3', backfill: 3 },
           ],
         },
-        state_json: JSON.stringify({ bindingStateV1: { beta: { cursor: 999 } } }),
+        state_json: JSON.stringify({ bindingStateV1: { beta: counterState(999) } }),
       },
     };
     const { responses, error } = await rpc(server.port, [{ spec: { config_json: '{}' } }, open], {

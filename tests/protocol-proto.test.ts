@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import protobuf from 'protobufjs';
 import { ACCESS_TOKEN, GOOD_CONFIG, TEST_CONNECTOR, finalError, spawnConnector, ROOT } from './flow-harness.js';
 import { startSandbox } from '../src/sandbox/index.js';
+import { counterState } from './fixtures/test-source.js';
 
 // FLOW_RUNTIME_CODEC=proto: 4-byte little-endian length + capture.Request/Response protobuf.
 // Messages here are built straight from proto/*.proto with protobufjs (proto names, JSON text in
@@ -115,7 +116,7 @@ test('proto codec: a session with state, range, captured docs and merge-patch ch
         bindings: [{ resource_config_json: '{"stream":"alpha"}', resource_path: ['alpha'], backfill: 1, state_key: 'alpha.v1' }],
       },
       range: { key_begin: 0, key_end: 0x7fffffff },
-      state_json: JSON.stringify({ bindingStateV1: { 'alpha.v1': { cursor: 7 } } }),
+      state_json: JSON.stringify({ bindingStateV1: { 'alpha.v1': counterState(7) } }),
     },
   };
   const run = await runProto([internalSpec, open], TEST_CONNECTOR, (n) => n >= 6);
@@ -128,5 +129,5 @@ test('proto codec: a session with state, range, captured docs and merge-patch ch
   assert.ok(last.checkpoint, 'ends on a checkpoint');
   const cp = run.responses.find((r) => r.checkpoint)!.checkpoint.state;
   assert.equal(cp.merge_patch, true);
-  assert.deepEqual(JSON.parse(cp.updated_json), { bindingStateV1: { 'alpha.v1': { cursor: 9, pass1: true } } });
+  assert.deepEqual(JSON.parse(cp.updated_json), { bindingStateV1: { 'alpha.v1': { subtasks: { counter: { updatedTime: 9 } } } } });
 });

@@ -7,7 +7,6 @@ import { parseConfig } from '../src/pinterest/config-parse.js';
 import { streamDefs } from '../src/pinterest/streams/table.js';
 import { plusDays } from '../src/pinterest/analytics/windows.js';
 import { applyMergePatch } from '../src/connector/state.js';
-import { PASS_COMPLETED_AT } from '../src/connector/session-loop.js';
 
 // SPEC §2: Flow splits a capture into shards, each opened with a key `range`. Ad-account-scoped
 // work goes to the shard whose range holds the account id's hash; user-level streams to the shard
@@ -79,7 +78,7 @@ async function shard(keyBegin: number, keyEnd: number, only = streams, state: un
 /** The state as a later session sees it once every binding's interval is up since its last pass. */
 function intervalElapsed(state: unknown): unknown {
   const s = structuredClone(state) as { bindingStateV1?: Record<string, Record<string, unknown>> };
-  for (const b of Object.values(s.bindingStateV1 ?? {})) delete b[PASS_COMPLETED_AT];
+  for (const b of Object.values(s.bindingStateV1 ?? {})) delete b.lastPassCompletedAt;
   return s;
 }
 

@@ -2,8 +2,10 @@ import { setMaxListeners } from 'node:events';
 import { StopSession, UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { parseIsoDuration } from './duration.js';
-import type { KeyRange, OpenBinding, PassContext, Session } from './source.js';
-import { applyMergePatch, isObject } from './state.js';
+import { BindingDriver } from './pass-driver.js';
+import type { KeyRange, OpenBinding, Session } from './source.js';
+import { isObject } from './state.js';
+import { inheritedFromPreviousConnector, migrateBindingState, previousConnectorKeys } from './state-migrations.js';
 
 // The capture session: every binding polls on its own interval, concurrently, each pass emitting
 // documents and merge-patch checkpoints of its own state. Used by the Flow Open handler and by
@@ -50,15 +52,10 @@ export interface SessionResult {
   states: Record<string, Record<string, unknown>>;
 }
 
-// Binding-state field the session loop owns (strategies never use it).
-export const PASS_COMPLETED_AT = 'passCompletedAt';
-
-function passCompletedAt(state: Record<string, unknown>): number | undefined {
-  const v = state[PASS_COMPLETED_AT];
-  const t = typeof v === 'string' ? Date.parse(v) : NaN;
+function passCompletedAt(at: string | undefined): number | undefined {
+  const t = at === undefined ? NaN : Date.parse(at);
   return Number.isFinite(t) ? t : undefined;
 }
-
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -105,47 +102,69 @@ export async function runSession(o: RunSessionOptions): Promise<SessionResult> {
   let fatal: unknown;
   let stopSession: StopSession | undefined;
 
+  // The previous connector's state sits at the top level: bindings without a state of their own
+  // inherit their stream's cursor, and the first checkpoint removes the old keys (Flow merges
+  // checkpoints into the stored state, so they would stay forever).
+  let previousKeys = previousConnectorKeys(o.state);
+  const previous = isObject(o.state) ? o.state : {};
+  const inheritedBy: string[] = [];
+
   const checkpoint = async (updated: Record<string, unknown>) => {
+    if (previousKeys.length > 0) {
+      for (const k of previousKeys) if (!(k in updated)) updated[k] = null;
+      previousKeys = [];
+    }
     checkpointedSeq = docSeq;
     checkpoints++;
     await o.output.checkpoint({ updated, mergePatch: true });
   };
 
-  const bindingLoop = async (b: OpenBinding): Promise<void> => {
+  const drivers = o.bindings.map((b) => {
+    const raw = prior[b.stateKey];
+    const { state } = migrateBindingState(raw);
+    if (raw === undefined && previousKeys.includes(b.resource.stream)) {
+      const inherited = inheritedFromPreviousConnector(previous[b.resource.stream]);
+      if (inherited) {
+        state.inherited = inherited;
+        inheritedBy.push(`${b.resource.stream} (${'lastDay' in inherited ? `from ${inherited.lastDay}` : `after updated_time ${inherited.updatedTime}`})`);
+      }
+    }
+    return new BindingDriver(b, state, raw, {
+      captured(binding, doc) {
+        if (closed || ctrl.signal.aborted) throw new SessionClosedError();
+        ++docSeq;
+        return o.output.captured(binding, doc);
+      },
+      checkpoint(patch) {
+        if (closed) throw new SessionClosedError();
+        return checkpoint({ bindingStateV1: { [b.stateKey]: patch } });
+      },
+    });
+  });
+  if (previousKeys.length > 0) {
+    o.log.info(
+      { eventType: 'connectorStatus', previousConnectorStreams: previousKeys, resumed: inheritedBy },
+      `Found the previous connector's state (${previousKeys.length} stream${previousKeys.length === 1 ? '' : 's'}): ` +
+        (inheritedBy.length ? `resuming ${inheritedBy.join(', ')}` : 'no bound stream can resume from it') +
+        '; every other stream starts fresh. The old state is removed at the first checkpoint.',
+    );
+  }
+
+  const bindingLoop = async (driver: BindingDriver): Promise<void> => {
+    const b = driver.binding;
     const stream = b.resource.stream;
     const log = o.log.child({ binding: b.index, stream });
     const intervalMs = parseIsoDuration(b.resource.interval) ?? 0;
     const progress: BindingProgress = { binding: b, docs: 0, passes: 0, running: false, done: false };
-    let state: Record<string, unknown> = isObject(prior[b.stateKey]) ? structuredClone(prior[b.stateKey] as Record<string, unknown>) : {};
-    states[b.stateKey] = state;
-
-    const ctx: PassContext = {
-      binding: b,
-      get state() {
-        return state;
-      },
-      emit(doc) {
-        if (closed || ctrl.signal.aborted) throw new SessionClosedError();
-        ++docSeq;
-        progress.docs++;
-        o.onProgress?.(progress);
-        return o.output.captured(b.index, doc);
-      },
-      async checkpoint(patch) {
-        if (closed) throw new SessionClosedError();
-        state = applyMergePatch(state, patch) as Record<string, unknown>;
-        states[b.stateKey] = state;
-        await checkpoint({ bindingStateV1: { [b.stateKey]: patch } });
-      },
-      signal: ctrl.signal,
-      log,
-      range: o.range,
+    const publish = () => {
+      states[b.stateKey] = driver.state as unknown as Record<string, unknown>;
     };
+    publish();
 
     try {
       // A pass that finished in an earlier session (before a restart or crash) is not repeated
       // before its interval is up: a restart re-reads nothing that is already committed.
-      const last = passCompletedAt(state);
+      const last = passCompletedAt(driver.state.lastPassCompletedAt);
       if (!o.once && last !== undefined && intervalMs > 0 && last + intervalMs > Date.now()) {
         const waitMs = Math.min(intervalMs, last + intervalMs - Date.now());
         log.info(
@@ -156,19 +175,22 @@ export async function runSession(o: RunSessionOptions): Promise<SessionResult> {
       }
       while (!ctrl.signal.aborted) {
         const started = Date.now();
-        const docsBefore = progress.docs;
         progress.running = true;
         o.onProgress?.(progress);
-        await o.session.runPass(ctx);
+        const docs = await driver.runPass(o.session, {
+          signal: ctrl.signal,
+          log,
+          range: o.range,
+          recordCompletion: !o.once,
+          onDocument() {
+            progress.docs++;
+            o.onProgress?.(progress);
+          },
+        });
+        publish();
         progress.running = false;
         progress.passes++;
-        // The pass's documents are committed together with the time it completed.
-        // (A pass that returned because the session is stopping did not necessarily complete.)
         if (ctrl.signal.aborted) break;
-        // (One-shot runs re-poll on demand: they record no completion time, only commit documents.)
-        if (!closed && !o.once) await ctx.checkpoint({ [PASS_COMPLETED_AT]: new Date().toISOString() });
-        else if (!closed && docSeq > checkpointedSeq) await ctx.checkpoint({});
-        const docs = progress.docs - docsBefore;
         log.info(
           { eventType: 'connectorStatus', docs, passes: progress.passes, ms: Date.now() - started },
           `Binding ${stream} finished a pass: ${docs} document${docs === 1 ? '' : 's'}`,
@@ -189,6 +211,7 @@ export async function runSession(o: RunSessionOptions): Promise<SessionResult> {
         ctrl.abort(err);
       }
     } finally {
+      publish();
       progress.running = false;
       progress.done = true;
       o.onProgress?.(progress);
@@ -199,7 +222,7 @@ export async function runSession(o: RunSessionOptions): Promise<SessionResult> {
     { eventType: 'connectorStatus', bindings: o.bindings.length, keyBegin: o.range.begin, keyEnd: o.range.end },
     `Capture started: ${o.bindings.length} binding${o.bindings.length === 1 ? '' : 's'}`,
   );
-  const loops = Promise.all(o.bindings.map(bindingLoop));
+  const loops = Promise.all(drivers.map(bindingLoop));
   if (o.bindings.length === 0 && !o.once) await sleep(2 ** 31 - 1, ctrl.signal);
   const graceMs = o.graceMs ?? 20_000;
   if ((await Promise.race([loops, afterAbort(ctrl.signal, graceMs)])) === 'timeout') {

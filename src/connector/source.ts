@@ -1,4 +1,6 @@
 import type { Logger } from '../log.js';
+import type { BindingState } from './binding-state.js';
+import type { PassEvent } from './pass-events.js';
 
 // The connector layer's only view of Pinterest: everything stream-specific lives behind `Source`.
 
@@ -38,22 +40,19 @@ export interface OpenBinding {
   stateKey: string;
 }
 
+/** What a source sees of one binding's pass. Read-only: progress flows back as events. */
 export interface PassContext {
   binding: OpenBinding;
-  /** The binding's reduced state; kept current by the connector after every checkpoint. */
-  readonly state: Record<string, unknown>;
-  /** Emit one document. Await it: it resolves when the output has room (backpressure). */
-  emit(doc: Record<string, unknown>): Promise<void> | void;
-  /** Checkpoint: documents emitted so far plus this RFC 7396 merge patch of the binding's state. */
-  checkpoint(patch: Record<string, unknown>): Promise<void>;
+  /** The binding's state as it stood when the pass began. */
+  readonly state: Readonly<BindingState>;
   signal: AbortSignal;
   log: Logger;
   range: KeyRange;
 }
 
 export interface Session {
-  /** One polling pass of a binding; the connector re-runs it every `interval`. */
-  runPass(ctx: PassContext): Promise<void>;
+  /** One polling pass of a binding: its documents and progress, in order. Re-run every `interval`. */
+  pass(ctx: PassContext): AsyncIterable<PassEvent>;
   close(): Promise<void>;
 }
 

@@ -27,3 +27,27 @@ export function applyMergePatch(target: unknown, patch: unknown): unknown {
   }
   return out;
 }
+
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * The RFC 7396 merge patch that turns `from` into `to` (keys absent from `to` become null), or
+ * undefined when they are equal. `to` holds no nulls: a null could not be told from a deletion.
+ */
+export function mergePatchBetween(from: unknown, to: unknown): unknown {
+  if (!isObject(to) || !isObject(from)) return sameJson(from, to) ? undefined : structuredClone(to);
+  let patch: Record<string, unknown> | undefined;
+  for (const k of Object.keys(from)) {
+    if (!(k in to) || to[k] === undefined) (patch ??= {})[k] = null;
+  }
+  for (const [k, v] of Object.entries(to)) {
+    if (v === undefined) continue;
+    const sub = k in from ? mergePatchBetween(from[k], v) : structuredClone(v);
+    if (sub !== undefined) (patch ??= {})[k] = sub;
+  }
+  return patch;
+}

@@ -1,3 +1,4 @@
+import type { PassEvent } from '../connector/pass-events.js';
 import type { KeyRange, OpenBinding, PassContext, Session, SessionHooks } from '../connector/source.js';
 import { UserError } from '../errors.js';
 import { createClient } from './client.js';
@@ -7,6 +8,7 @@ import { rotationTracker } from './config-update.js';
 import { createParents } from './parents.js';
 import { STRATEGIES } from './strategies/index.js';
 import { streamDefs } from './streams/table.js';
+import type { StrategyEnv, StrategyFn } from './streams/strategy.js';
 import type { StreamDef } from './streams/types.js';
 
 export interface PinterestSession extends Session {
@@ -31,13 +33,13 @@ export async function openPinterestSession(config: PinterestConfig, bindings: Op
     if (!defs.has(b.resource.stream)) throw new UserError(`binding ${b.index}: unknown stream "${b.resource.stream}"`, { stream: b.resource.stream });
   }
   return {
-    async runPass(ctx: PassContext): Promise<void> {
+    pass(ctx: PassContext): AsyncIterable<PassEvent> {
       const def = defs.get(ctx.binding.resource.stream);
       if (!def) throw new UserError(`unknown stream "${ctx.binding.resource.stream}"`, { stream: ctx.binding.resource.stream });
-      const strategy = STRATEGIES[def.strategy];
-      if (!strategy) throw new Error(`stream ${def.name}: its fetch strategy "${def.strategy}" is not available in this build`);
       const cfg = rotation.current();
-      await strategy({ def, config: cfg, client, parents: createParents(client, cfg, ctx.range ?? range, def.name), ctx, today: todayOf(cfg) });
+      const env: StrategyEnv = { def, config: cfg, client, parents: createParents(client, cfg, ctx.range ?? range, def.name), ctx, today: todayOf(cfg) };
+      // The table's type ties each row to its strategy; the lookup by name loses that link.
+      return (STRATEGIES[def.strategy] as StrategyFn)(env);
     },
     async close(): Promise<void> {},
     stats: () => client.stats(),

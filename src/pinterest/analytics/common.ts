@@ -1,4 +1,7 @@
 import { ID_COLUMNS } from '../columns.js';
+import { dayCursorOf, type BindingState } from '../../connector/binding-state.js';
+import type { PassEvent } from '../../connector/pass-events.js';
+import { accountSubtask } from '../../connector/state-migrations.js';
 import type { Attribution, PinterestConfig } from '../config.js';
 
 // Small pieces shared by the analytics strategies: attribution parameters, row normalisation,
@@ -27,23 +30,11 @@ export function stringifyIds(row: Record<string, unknown>): Record<string, unkno
   return row;
 }
 
-// Binding state of every per-account analytics stream: { accounts: { <id>: { cursor } } }.
-export interface AccountCursors {
-  accounts?: Record<string, { cursor?: string } | null>;
-  cursor?: string; // user-level streams (user_account_analytics, pin_analytics)
-}
+/** The last complete day of an ad account's analytics, from the binding state. */
+export const accountDay = (state: Readonly<BindingState>, accountId: string): string | undefined => dayCursorOf(state, accountSubtask(accountId));
 
-export function accountCursor(state: Record<string, unknown>, accountId: string): string | undefined {
-  const c = (state as AccountCursors).accounts?.[accountId]?.cursor;
-  return typeof c === 'string' ? c : undefined;
-}
-
-export function userCursor(state: Record<string, unknown>): string | undefined {
-  const c = (state as AccountCursors).cursor;
-  return typeof c === 'string' ? c : undefined;
-}
-
-export const cursorPatch = (accountId: string, cursor: string): Record<string, unknown> => ({ accounts: { [accountId]: { cursor } } });
+/** An ad account's analytics are complete through `day`. */
+export const accountDayEvent = (accountId: string, day: string): PassEvent => ({ type: 'cursor', subtask: accountSubtask(accountId), cursor: { lastDay: day } });
 
 /** HTTP status of a client error, whatever shape the client gives it. */
 export function httpStatusOf(err: unknown): number | undefined {

@@ -1,13 +1,17 @@
 import { StopSession } from '../../errors.js';
 import { PIN_ANALYTICS_METRIC_TYPES } from '../columns.js';
-import type { StrategyEnv } from '../streams/strategy.js';
-import { httpStatusOf, userCursor } from './common.js';
+import { dayCursorOf } from '../../connector/binding-state.js';
+import type { PassEvent } from '../../connector/pass-events.js';
+import { USER_SUBTASK } from '../../connector/state-migrations.js';
+import type { StrategyEnv, StrategyFn } from '../streams/strategy.js';
+import type { PinAnalyticsDef, UserAnalyticsDef } from '../streams/types.js';
+import { httpStatusOf } from './common.js';
 import { plan, planSummary } from './planner.js';
 import { SYNC_LIMITS } from './windows.js';
 
 // Organic analytics (org_analytics): the token user's daily account metrics, and daily metrics of
 // the user's board pins (≤100 pins per call). Both are user-level: only the shard owning key 0
-// captures them. State: { cursor: 'YYYY-MM-DD' } (last day fully read).
+// captures them. Their one subtask, `user`, remembers the last day fully read.
 
 interface DailyMetrics {
   date?: string;
@@ -15,12 +19,15 @@ interface DailyMetrics {
   metrics?: Record<string, unknown>;
 }
 
-export async function userAnalytics(env: StrategyEnv): Promise<void> {
+const userDay = (env: StrategyEnv): string | undefined => dayCursorOf(env.ctx.state, USER_SUBTASK);
+const userDayEvent = (day: string): PassEvent => ({ type: 'cursor', subtask: USER_SUBTASK, cursor: { lastDay: day } });
+
+export const userAnalytics: StrategyFn<UserAnalyticsDef> = async function* (env) {
   const { def, client, ctx, parents } = env;
   if (!parents.ownsUserLevel()) return;
   const p = plan({
     stream: def.name,
-    accounts: [{ id: 'user', ids: ['user'], cursor: userCursor(ctx.state) }],
+    accounts: [{ id: 'user', ids: ['user'], cursor: userDay(env) }],
     today: env.today,
     startDate: env.config.start_date,
     lookbackDays: env.config.lookback_window_days,
@@ -37,11 +44,11 @@ export async function userAnalytics(env: StrategyEnv): Promise<void> {
     );
     for (const d of res?.all?.daily_metrics ?? []) {
       if (typeof d.date !== 'string') continue;
-      await ctx.emit({ date: d.date, data_status: d.data_status, metrics: d.metrics ?? {} });
+      yield { type: 'document', doc: { date: d.date, data_status: d.data_status, metrics: d.metrics ?? {} } };
     }
-    await ctx.checkpoint({ cursor: w.end });
+    yield userDayEvent(w.end);
   }
-}
+};
 
 /** Ids of every pin on the user's boards (org_read, one paginated listing per board). */
 async function boardPinIds(env: StrategyEnv): Promise<string[]> {
@@ -66,13 +73,13 @@ function dailyOf(v: unknown): DailyMetrics[] {
   return Array.isArray(inner?.daily_metrics) ? inner.daily_metrics : [];
 }
 
-export async function pinAnalytics(env: StrategyEnv): Promise<void> {
+export const pinAnalytics: StrategyFn<PinAnalyticsDef> = async function* (env) {
   const { def, client, ctx, parents } = env;
   if (!parents.ownsUserLevel()) return;
-  const batch = Number((def.options as { batch?: number } | undefined)?.batch ?? 100);
+  const batch = def.batch;
   const p = plan({
     stream: def.name,
-    accounts: [{ id: 'user', ids: await boardPinIds(env), cursor: userCursor(ctx.state) }],
+    accounts: [{ id: 'user', ids: await boardPinIds(env), cursor: userDay(env) }],
     today: env.today,
     startDate: env.config.start_date,
     lookbackDays: env.config.lookback_window_days,
@@ -103,11 +110,11 @@ export async function pinAnalytics(env: StrategyEnv): Promise<void> {
       for (const [pinId, v] of Object.entries(res ?? {})) {
         for (const d of dailyOf(v)) {
           if (typeof d.date !== 'string') continue;
-          await ctx.emit({ PIN_ID: pinId, DATE: d.date, data_status: d.data_status, ...(d.metrics ?? {}) });
+          yield { type: 'document', doc: { PIN_ID: pinId, DATE: d.date, data_status: d.data_status, ...(d.metrics ?? {}) } };
         }
       }
-      await ctx.checkpoint(b === batches.length - 1 ? { cursor: w.end } : {});
+      if (b === batches.length - 1) yield userDayEvent(w.end);
     }
-    if (batches.length === 0) await ctx.checkpoint({ cursor: w.end });
+    if (batches.length === 0) yield userDayEvent(w.end);
   }
-}
+};

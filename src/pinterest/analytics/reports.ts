@@ -2,10 +2,10 @@ import type { Logger } from '../../log.js';
 import type { PinterestClient } from '../client-types.js';
 import { reportColumnsFor } from '../columns.js';
 import type { CustomReport, PinterestConfig } from '../config.js';
-import type { AdAccountRef, StrategyEnv } from '../streams/strategy.js';
-import type { StreamDef } from '../streams/types.js';
+import type { AdAccountRef, StrategyEnv, StrategyFn } from '../streams/strategy.js';
+import type { ReportDef } from '../streams/types.js';
 import { sleep } from '../retry.js';
-import { accountCursor, attributionParams, cursorPatch, httpStatusOf, stringifyIds } from './common.js';
+import { accountDay, accountDayEvent, attributionParams, httpStatusOf, stringifyIds } from './common.js';
 import { plan, planSummary, type Plan } from './planner.js';
 import { reportRows } from './report-rows.js';
 import { reportLimits, type DateWindow } from './windows.js';
@@ -25,23 +25,10 @@ const CUSTOM_PASSTHROUGH = [
 ] as const;
 
 const TERMINAL_FAILURES = new Set(['DOES_NOT_EXIST', 'EXPIRED', 'FAILED', 'CANCELLED']);
-const ROWS_PER_CHECKPOINT = 10_000;
-
-interface ReportOptions {
-  level: string;
-  granularity: string;
-  custom?: CustomReport;
-}
-
-function reportOptions(def: StreamDef): ReportOptions {
-  const o = (def.options ?? {}) as Partial<ReportOptions>;
-  if (!o.level) throw new Error(`stream ${def.name}: async_report needs options.level`);
-  return { level: o.level, granularity: o.granularity ?? 'DAY', custom: o.custom };
-}
 
 /** The create-report body for one window (standard streams: every column the level accepts). */
-export function reportBody(def: StreamDef, config: Pick<PinterestConfig, 'attribution'>, w: DateWindow): Record<string, unknown> {
-  const { level, granularity, custom } = reportOptions(def);
+export function reportBody(def: ReportDef, config: Pick<PinterestConfig, 'attribution'>, w: DateWindow): Record<string, unknown> {
+  const { level, granularity, custom } = def;
   const body: Record<string, unknown> = {
     start_date: w.start,
     end_date: w.end,
@@ -55,17 +42,17 @@ export function reportBody(def: StreamDef, config: Pick<PinterestConfig, 'attrib
   return body;
 }
 
-export function reportStartDate(def: StreamDef, config: Pick<PinterestConfig, 'start_date'>): string {
-  const custom = reportOptions(def).custom;
+export function reportStartDate(def: ReportDef, config: Pick<PinterestConfig, 'start_date'>): string {
+  const custom = def.custom;
   return typeof custom?.start_date === 'string' ? custom.start_date : config.start_date;
 }
 
 /** Report jobs this binding runs this poll: one per account per window. */
-export function reportPlan(env: StrategyEnv, accounts: AdAccountRef[]): Plan {
-  const { level, granularity } = reportOptions(env.def);
+export function reportPlan(env: StrategyEnv<ReportDef>, accounts: AdAccountRef[]): Plan {
+  const { level, granularity } = env.def;
   return plan({
     stream: env.def.name,
-    accounts: accounts.map((a) => ({ id: a.id, ids: [a.id], cursor: accountCursor(env.ctx.state, a.id) })),
+    accounts: accounts.map((a) => ({ id: a.id, ids: [a.id], cursor: accountDay(env.ctx.state, a.id) })),
     today: env.today,
     startDate: reportStartDate(env.def, env.config),
     lookbackDays: env.config.lookback_window_days,
@@ -119,7 +106,7 @@ interface FinishedReport {
 
 interface ReportCtx {
   client: PinterestClient;
-  def: StreamDef;
+  def: ReportDef;
   account: string;
   log: Logger;
   signal: AbortSignal;
@@ -177,7 +164,7 @@ function jobOptions(config: PinterestConfig): ReportJobOptions & { concurrency: 
   };
 }
 
-export async function asyncReport(env: StrategyEnv): Promise<void> {
+export const asyncReport: StrategyFn<ReportDef> = async function* (env) {
   const { def, client, ctx, parents, config } = env;
   const accounts = await parents.adAccounts(ctx.signal);
   const p = reportPlan(env, accounts);
@@ -197,7 +184,7 @@ export async function asyncReport(env: StrategyEnv): Promise<void> {
 
   // TOTAL rows have no DATE: they carry the window they total (START_DATE..END_DATE, fixed blocks,
   // see periodWindows), and START_DATE keys them, so windows never overwrite each other.
-  const total = reportOptions(def).granularity === 'TOTAL';
+  const total = def.granularity === 'TOTAL';
   const keyFields = def.key.map((k) => k.slice(1));
   const idColumn = keyFields.find((k) => k.endsWith('_ID'));
   let skipped = 0;
@@ -209,7 +196,6 @@ export async function asyncReport(env: StrategyEnv): Promise<void> {
     let report = await started[i]!;
     for (let attempt = 1; ; attempt++) {
       try {
-        let n = 0;
         for await (const { key, row } of reportRows(await client.download(report.url, ctx.signal))) {
           stringifyIds(row);
           if (total) {
@@ -232,8 +218,7 @@ export async function asyncReport(env: StrategyEnv): Promise<void> {
             skipped++;
             continue;
           }
-          await ctx.emit(row);
-          if (++n % ROWS_PER_CHECKPOINT === 0) await ctx.checkpoint({});
+          yield { type: 'document', doc: row };
         }
         break;
       } catch (err) {
@@ -246,7 +231,7 @@ export async function asyncReport(env: StrategyEnv): Promise<void> {
         else report = { token: report.token, url: again.url };
       }
     }
-    await ctx.checkpoint(cursorPatch(j.account, j.window.end));
+    yield accountDayEvent(j.account, j.window.end);
   }
   if (skipped) ctx.log.warn({ stream: def.name, rows: skipped, key: def.key }, 'report rows lacking a key field were skipped');
-}
+};

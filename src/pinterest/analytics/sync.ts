@@ -1,41 +1,26 @@
 import { SYNC_ANALYTICS_COLUMNS } from '../columns.js';
 import { splitJsonArray } from '../json-rows.js';
 import { parseExactIds } from '../exact-ids.js';
-import type { AdAccountRef, StrategyEnv } from '../streams/strategy.js';
-import { accountCursor, attributionParams, cursorPatch, stringifyIds } from './common.js';
+import type { AdAccountRef, StrategyEnv, StrategyFn } from '../streams/strategy.js';
+import type { SyncAnalyticsDef } from '../streams/types.js';
+import { accountDay, accountDayEvent, attributionParams, stringifyIds } from './common.js';
 import { plan, planSummary, type Plan, type PlanAccount } from './planner.js';
 import { SYNC_LIMITS } from './windows.js';
 
 // GET /ad_accounts/{id}[/campaigns|/ad_groups|/ads]/analytics: DAY rows for every entity of every
 // configured status, ≤250 ids and ≤90 days per call, every documented column.
 
-type EntityKind = 'campaigns' | 'ad_groups' | 'ads';
 const COLUMNS = SYNC_ANALYTICS_COLUMNS.join(',');
 const READ_AHEAD_MAX_ROWS = 1000;
 
-interface SyncOptions {
-  idParam?: string;
-  idColumn: string;
-  batch?: number;
-}
-
-function options(env: StrategyEnv): SyncOptions {
-  const o = (env.def.options ?? {}) as Partial<SyncOptions>;
-  if (!o.idColumn) throw new Error(`stream ${env.def.name}: sync_analytics needs options.idColumn`);
-  return { idParam: o.idParam, idColumn: o.idColumn, batch: o.batch };
-}
-
 /** Accounts and entity ids a sync analytics binding reads this poll (lists parents). */
-export async function syncPlan(env: StrategyEnv): Promise<{ plan: Plan; accounts: Map<string, AdAccountRef> }> {
+export async function syncPlan(env: StrategyEnv<SyncAnalyticsDef>): Promise<{ plan: Plan; accounts: Map<string, AdAccountRef> }> {
   const { def, parents, ctx } = env;
-  const opts = options(env);
   const accounts = await parents.adAccounts(ctx.signal);
   const inputs: PlanAccount[] = [];
   for (const account of accounts) {
-    const ids = opts.idParam
-      ? (await parents.entities(def.parent as EntityKind, account, ctx.signal)).map((e) => String(e.id))
-      : [account.id];
-    inputs.push({ id: account.id, ids, cursor: accountCursor(ctx.state, account.id) });
+    const ids = def.ids ? (await parents.entities(def.ids.of, account, ctx.signal)).map((e) => String(e.id)) : [account.id];
+    inputs.push({ id: account.id, ids, cursor: accountDay(ctx.state, account.id) });
   }
   const p = plan({
     stream: def.name,
@@ -44,14 +29,14 @@ export async function syncPlan(env: StrategyEnv): Promise<{ plan: Plan; accounts
     startDate: env.config.start_date,
     lookbackDays: env.config.lookback_window_days,
     limits: SYNC_LIMITS,
-    batch: opts.idParam ? (opts.batch ?? 250) : 1,
+    batch: def.ids ? def.ids.batch : 1,
   });
   return { plan: p, accounts: new Map(accounts.map((a) => [a.id, a])) };
 }
 
-export async function syncAnalytics(env: StrategyEnv): Promise<void> {
+export const syncAnalytics: StrategyFn<SyncAnalyticsDef> = async function* (env) {
   const { def, client, ctx } = env;
-  const opts = options(env);
+  const idParam = def.ids?.param;
   const { plan: p } = await syncPlan(env);
   ctx.log.debug(planSummary(p), 'analytics request plan');
   const attribution = attributionParams(env.config);
@@ -77,7 +62,7 @@ export async function syncAnalytics(env: StrategyEnv): Promise<void> {
           end_date: c.window.end,
           granularity: 'DAY',
           columns: COLUMNS,
-          ...(opts.idParam ? { [opts.idParam]: c.batch ?? [] } : {}),
+          ...(idParam ? { [idParam]: c.batch ?? [] } : {}),
           ...attribution,
         },
         category: def.category,
@@ -91,7 +76,7 @@ export async function syncAnalytics(env: StrategyEnv): Promise<void> {
     ctx.signal.throwIfAborted();
     const c = calls[i]!;
     if (c.batch === null) {
-      await ctx.checkpoint(cursorPatch(c.account, c.window.end));
+      yield accountDayEvent(c.account, c.window.end);
       continue;
     }
     const current = next ?? fetchCall(c);
@@ -111,15 +96,15 @@ export async function syncAnalytics(env: StrategyEnv): Promise<void> {
       if (!row || typeof row !== 'object' || Array.isArray(row)) continue;
       stringifyIds(row);
       // One-id requests can be attributed even when Pinterest leaves the id column out.
-      if (row[opts.idColumn] == null && batch.length === 1) row[opts.idColumn] = batch[0];
-      if (row[opts.idColumn] == null || typeof row.DATE !== 'string') {
+      if (row[def.idColumn] == null && batch.length === 1) row[def.idColumn] = batch[0];
+      if (row[def.idColumn] == null || typeof row.DATE !== 'string') {
         skipped++;
         continue;
       }
-      await ctx.emit(row);
+      yield { type: 'document', doc: row };
     }
     // The cursor moves only once every batch of the window is in.
-    await ctx.checkpoint(c.last ? cursorPatch(c.account, c.window.end) : {});
+    if (c.last) yield accountDayEvent(c.account, c.window.end);
   }
   if (skipped) ctx.log.warn({ stream: def.name, rows: skipped }, 'analytics rows without an id column or DATE were skipped');
-}
+};

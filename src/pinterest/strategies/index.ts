@@ -1,10 +1,20 @@
-import type { StrategyFn } from '../streams/strategy.js';
-import type { Strategy } from '../streams/types.js';
-import { ENTITY_STRATEGIES } from './entities.js';
-import { ANALYTICS_STRATEGIES } from './analytics.js';
+import type { StrategyTable } from '../streams/strategy.js';
+import { pinAnalytics, userAnalytics } from '../analytics/organic.js';
+import { asyncReport } from '../analytics/reports.js';
+import { syncAnalytics } from '../analytics/sync.js';
+import { incrementalList } from './incremental-list.js';
+import { accountChildren, boardChildren, keywords, list, single } from './lists.js';
 
-// The handful of fetch strategies that interpret the stream table.
-export const STRATEGIES: Partial<Record<Strategy, StrategyFn>> = {
-  ...ENTITY_STRATEGIES,
-  ...ANALYTICS_STRATEGIES,
+// The handful of strategies that interpret the stream table: one per StreamDef variant.
+export const STRATEGIES: StrategyTable = {
+  single,
+  list,
+  board_children: boardChildren,
+  account_children: accountChildren,
+  keywords,
+  incremental_list: incrementalList,
+  user_analytics: userAnalytics,
+  pin_analytics: pinAnalytics,
+  sync_analytics: syncAnalytics,
+  async_report: asyncReport,
 };

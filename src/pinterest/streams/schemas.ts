@@ -27,9 +27,9 @@ const field = (pointer: string): string => pointer.replace(/^\//, '');
  * strings); custom reports get a schema built from their own columns.
  */
 export function streamSchema(def: StreamDef): Schema {
-  const custom = def.options?.custom as CustomReport | undefined;
-  const schema = custom ? customReportSchema(custom) : load(def.schema);
-  if (def.strategy === 'async_report') requireKey(schema, def.key, String(def.options?.granularity ?? 'DAY'));
+  if (def.strategy !== 'async_report') return load(def.schema);
+  const schema = def.custom ? customReportSchema(def.custom) : load(def.schema);
+  requireKey(schema, def.key, def.granularity);
   return schema;
 }
 

@@ -1,7 +1,8 @@
 import type { PassContext } from '../../connector/source.js';
 import type { PinterestClient } from '../client-types.js';
 import type { PinterestConfig } from '../config.js';
-import type { StreamDef } from './types.js';
+import type { PassEvent } from '../../connector/pass-events.js';
+import type { DefOf, StreamDef, Strategy } from './types.js';
 
 // Parent entities that fan child streams out. Implementations list through the client and cache
 // per session pass, honouring `account_ids` and the shard key range for ad accounts.
@@ -19,16 +20,21 @@ export interface Parents {
   entities(kind: 'campaigns' | 'ad_groups' | 'ads', account: AdAccountRef, signal?: AbortSignal): Promise<EntityRef[]>;
   /** Whether this shard captures user-level (organic) streams: its range contains 0. */
   ownsUserLevel(): boolean;
+  /** Whether this shard owns the ad account (account_ids filter and key range). */
+  ownsAccount(id: string): boolean;
 }
 
-export interface StrategyEnv {
-  def: StreamDef;
+export interface StrategyEnv<D extends StreamDef = StreamDef> {
+  def: D;
   config: PinterestConfig;
   client: PinterestClient;
   parents: Parents;
   ctx: PassContext;
-  /** Today's date (UTC, YYYY-MM-DD) as the session sees it; injectable for tests via config.advanced.today. */
+  /** Today's date (UTC, YYYY-MM-DD) as the session sees it (advanced.today pins it in tests). */
   today: string;
 }
 
-export type StrategyFn = (env: StrategyEnv) => Promise<void>;
+/** A strategy produces a pass: documents and progress events, never checkpoints. */
+export type StrategyFn<D extends StreamDef = StreamDef> = (env: StrategyEnv<D>) => AsyncGenerator<PassEvent, void, undefined>;
+
+export type StrategyTable = { [S in Strategy]: StrategyFn<DefOf<S>> };

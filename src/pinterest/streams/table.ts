@@ -1,15 +1,14 @@
 import type { CustomReport, PinterestConfig } from '../config.js';
-import type { StreamDef } from './types.js';
+import type { AccountChildDef, BoardChildDef, IncrementalListDef, KeywordsDef, ListDef, ReportDef, SingleDef, StreamDef } from './types.js';
 
 const FULL = ['full_refresh'] as const;
 const INC = ['incremental'] as const;
 const INC_OR_FULL = ['incremental', 'full_refresh'] as const;
 
-const entity = (d: Omit<StreamDef, 'syncModes' | 'key'> & Partial<Pick<StreamDef, 'syncModes' | 'key'>>): StreamDef => ({
-  key: ['/id'],
-  syncModes: [...FULL],
-  ...d,
-});
+type Row<D extends StreamDef> = D extends StreamDef ? Omit<D, 'syncModes' | 'key'> & Partial<Pick<D, 'syncModes' | 'key'>> : never;
+
+/** Entities are keyed by id and full-refreshed unless the row says otherwise. */
+const entity = <D extends StreamDef>(d: Row<D>): D => ({ key: ['/id'], syncModes: [...FULL], ...d }) as unknown as D;
 
 // Report streams of SPEC §4 (Airbyte's names): level → grouping keys of its rows.
 const REPORTS: Array<[name: string, level: string, key: string[]]> = [
@@ -31,49 +30,47 @@ const REPORTS: Array<[name: string, level: string, key: string[]]> = [
 
 export const STREAMS: StreamDef[] = [
   // Organic
-  entity({ name: 'user_account', strategy: 'single', endpoint: '/user_account', key: ['/username'], category: 'org_read', schema: 'user_account', interval: 'PT24H', scope: 'user_account' }),
-  { name: 'user_account_analytics', strategy: 'user_analytics', endpoint: '/user_account/analytics', key: ['/date'], cursor: 'date', category: 'org_analytics', schema: 'user_account_analytics', interval: 'PT6H', syncModes: [...INC], scope: 'user_account' },
-  entity({ name: 'boards', strategy: 'list', endpoint: '/boards', category: 'org_read', schema: 'boards', interval: 'PT24H', scope: 'boards' }),
-  entity({ name: 'board_sections', strategy: 'child_list', endpoint: '/boards/{board_id}/sections', parent: 'boards', category: 'org_read', schema: 'board_sections', interval: 'PT24H', scope: 'boards' }),
-  entity({ name: 'board_pins', strategy: 'child_list', endpoint: '/boards/{board_id}/pins', parent: 'boards', category: 'org_read', schema: 'board_pins', interval: 'PT24H', scope: 'boards' }),
-  entity({ name: 'board_section_pins', strategy: 'child_list', endpoint: '/boards/{board_id}/sections/{section_id}/pins', parent: 'board_sections', category: 'org_read', schema: 'board_section_pins', interval: 'PT24H', scope: 'boards' }),
-  { name: 'pin_analytics', strategy: 'pin_analytics', endpoint: '/pins/analytics', parent: 'board_pins', key: ['/PIN_ID', '/DATE'], cursor: 'DATE', category: 'org_analytics', schema: 'pin_analytics', interval: 'PT24H', syncModes: [...INC], scope: 'pin_analytics', options: { batch: 100 } },
+  entity<SingleDef>({ name: 'user_account', strategy: 'single', endpoint: '/user_account', key: ['/username'], category: 'org_read', schema: 'user_account', interval: 'PT24H', scope: 'user_account' }),
+  { name: 'user_account_analytics', strategy: 'user_analytics', endpoint: '/user_account/analytics', key: ['/date'], category: 'org_analytics', schema: 'user_account_analytics', interval: 'PT6H', syncModes: [...INC], scope: 'user_account' },
+  entity<ListDef>({ name: 'boards', strategy: 'list', endpoint: '/boards', sharding: 'user', category: 'org_read', schema: 'boards', interval: 'PT24H', scope: 'boards' }),
+  entity<BoardChildDef>({ name: 'board_sections', strategy: 'board_children', per: 'board', endpoint: '/boards/{board_id}/sections', category: 'org_read', schema: 'board_sections', interval: 'PT24H', scope: 'boards' }),
+  entity<BoardChildDef>({ name: 'board_pins', strategy: 'board_children', per: 'board', endpoint: '/boards/{board_id}/pins', category: 'org_read', schema: 'board_pins', interval: 'PT24H', scope: 'boards' }),
+  entity<BoardChildDef>({ name: 'board_section_pins', strategy: 'board_children', per: 'section', endpoint: '/boards/{board_id}/sections/{section_id}/pins', category: 'org_read', schema: 'board_section_pins', interval: 'PT24H', scope: 'boards' }),
+  { name: 'pin_analytics', strategy: 'pin_analytics', endpoint: '/pins/analytics', batch: 100, key: ['/PIN_ID', '/DATE'], category: 'org_analytics', schema: 'pin_analytics', interval: 'PT24H', syncModes: [...INC], scope: 'pin_analytics' },
 
   // Ads entities
-  entity({ name: 'ad_accounts', strategy: 'list', endpoint: '/ad_accounts', category: 'ads_read', schema: 'ad_accounts', interval: 'PT24H', scope: 'ads' }),
-  entity({ name: 'campaigns', strategy: 'incremental_list', endpoint: '/ad_accounts/{ad_account_id}/campaigns', parent: 'ad_accounts', cursor: 'updated_time', category: 'ads_read', schema: 'campaigns', interval: 'PT1H', syncModes: [...INC_OR_FULL], scope: 'ads' }),
-  entity({ name: 'ad_groups', strategy: 'incremental_list', endpoint: '/ad_accounts/{ad_account_id}/ad_groups', parent: 'ad_accounts', cursor: 'updated_time', category: 'ads_read', schema: 'ad_groups', interval: 'PT1H', syncModes: [...INC_OR_FULL], scope: 'ads' }),
-  entity({ name: 'ads', strategy: 'incremental_list', endpoint: '/ad_accounts/{ad_account_id}/ads', parent: 'ad_accounts', cursor: 'updated_time', category: 'ads_read', schema: 'ads', interval: 'PT1H', syncModes: [...INC_OR_FULL], scope: 'ads' }),
-  entity({ name: 'audiences', strategy: 'child_list', endpoint: '/ad_accounts/{ad_account_id}/audiences', parent: 'ad_accounts', category: 'ads_read', schema: 'audiences', interval: 'PT24H', scope: 'ads', options: { variants: [{ ownership_type: 'OWNED' }, { ownership_type: 'RECEIVED' }] } }),
-  entity({ name: 'customer_lists', strategy: 'child_list', endpoint: '/ad_accounts/{ad_account_id}/customer_lists', parent: 'ad_accounts', category: 'ads_read', schema: 'customer_lists', interval: 'PT24H', scope: 'ads' }),
-  entity({ name: 'conversion_tags', strategy: 'child_list', endpoint: '/ad_accounts/{ad_account_id}/conversion_tags', parent: 'ad_accounts', category: 'ads_read', schema: 'conversion_tags', interval: 'PT24H', scope: 'ads', options: { paginated: false } }),
-  entity({ name: 'keywords', strategy: 'child_list', endpoint: '/ad_accounts/{ad_account_id}/keywords', parent: 'ad_accounts', category: 'ads_read', schema: 'keywords', interval: 'PT24H', scope: 'ads', options: { batchParam: 'ad_group_ids', batchParent: 'ad_groups', batch: 250, alsoUnfiltered: true, alsoPerCampaign: true } }),
+  entity<ListDef>({ name: 'ad_accounts', strategy: 'list', endpoint: '/ad_accounts', sharding: 'ad_account', category: 'ads_read', schema: 'ad_accounts', interval: 'PT24H', scope: 'ads' }),
+  entity<IncrementalListDef>({ name: 'campaigns', strategy: 'incremental_list', endpoint: '/ad_accounts/{ad_account_id}/campaigns', category: 'ads_read', schema: 'campaigns', interval: 'PT1H', syncModes: [...INC_OR_FULL], scope: 'ads' }),
+  entity<IncrementalListDef>({ name: 'ad_groups', strategy: 'incremental_list', endpoint: '/ad_accounts/{ad_account_id}/ad_groups', category: 'ads_read', schema: 'ad_groups', interval: 'PT1H', syncModes: [...INC_OR_FULL], scope: 'ads' }),
+  entity<IncrementalListDef>({ name: 'ads', strategy: 'incremental_list', endpoint: '/ad_accounts/{ad_account_id}/ads', category: 'ads_read', schema: 'ads', interval: 'PT1H', syncModes: [...INC_OR_FULL], scope: 'ads' }),
+  entity<AccountChildDef>({ name: 'audiences', strategy: 'account_children', endpoint: '/ad_accounts/{ad_account_id}/audiences', paginated: true, variants: [{ ownership_type: 'OWNED' }, { ownership_type: 'RECEIVED' }], category: 'ads_read', schema: 'audiences', interval: 'PT24H', scope: 'ads' }),
+  entity<AccountChildDef>({ name: 'customer_lists', strategy: 'account_children', endpoint: '/ad_accounts/{ad_account_id}/customer_lists', paginated: true, category: 'ads_read', schema: 'customer_lists', interval: 'PT24H', scope: 'ads' }),
+  entity<AccountChildDef>({ name: 'conversion_tags', strategy: 'account_children', endpoint: '/ad_accounts/{ad_account_id}/conversion_tags', paginated: false, category: 'ads_read', schema: 'conversion_tags', interval: 'PT24H', scope: 'ads' }),
+  entity<KeywordsDef>({ name: 'keywords', strategy: 'keywords', endpoint: '/ad_accounts/{ad_account_id}/keywords', adGroupBatch: 250, category: 'ads_read', schema: 'keywords', interval: 'PT24H', scope: 'ads' }),
 
   // Catalogs
-  entity({ name: 'catalogs', strategy: 'list', endpoint: '/catalogs', category: 'catalogs_read', schema: 'catalogs', interval: 'PT24H', scope: 'catalogs' }),
-  entity({ name: 'catalogs_feeds', strategy: 'list', endpoint: '/catalogs/feeds', category: 'catalogs_read', schema: 'catalogs_feeds', interval: 'PT24H', scope: 'catalogs', options: { drop: ['credentials'] } }),
-  entity({ name: 'catalogs_product_groups', strategy: 'list', endpoint: '/catalogs/product_groups', category: 'catalogs_read', schema: 'catalogs_product_groups', interval: 'PT24H', scope: 'catalogs', options: { emptyOn409: true } }),
+  entity<ListDef>({ name: 'catalogs', strategy: 'list', endpoint: '/catalogs', sharding: 'user', category: 'catalogs_read', schema: 'catalogs', interval: 'PT24H', scope: 'catalogs' }),
+  entity<ListDef>({ name: 'catalogs_feeds', strategy: 'list', endpoint: '/catalogs/feeds', sharding: 'user', drop: ['credentials'], category: 'catalogs_read', schema: 'catalogs_feeds', interval: 'PT24H', scope: 'catalogs' }),
+  entity<ListDef>({ name: 'catalogs_product_groups', strategy: 'list', endpoint: '/catalogs/product_groups', sharding: 'user', emptyWithoutCatalog: true, category: 'catalogs_read', schema: 'catalogs_product_groups', interval: 'PT24H', scope: 'catalogs' }),
 
   // Sync ads analytics
-  { name: 'ad_account_analytics', strategy: 'sync_analytics', endpoint: '/ad_accounts/{ad_account_id}/analytics', parent: 'ad_accounts', key: ['/AD_ACCOUNT_ID', '/DATE'], cursor: 'DATE', category: 'ads_analytics', schema: 'ad_account_analytics', interval: 'PT6H', syncModes: [...INC], scope: 'ads', options: { idColumn: 'AD_ACCOUNT_ID' } },
-  { name: 'campaign_analytics', strategy: 'sync_analytics', endpoint: '/ad_accounts/{ad_account_id}/campaigns/analytics', parent: 'campaigns', key: ['/CAMPAIGN_ID', '/DATE'], cursor: 'DATE', category: 'ads_analytics', schema: 'campaign_analytics', interval: 'PT6H', syncModes: [...INC], scope: 'ads', options: { idParam: 'campaign_ids', idColumn: 'CAMPAIGN_ID', batch: 250 } },
-  { name: 'ad_group_analytics', strategy: 'sync_analytics', endpoint: '/ad_accounts/{ad_account_id}/ad_groups/analytics', parent: 'ad_groups', key: ['/AD_GROUP_ID', '/DATE'], cursor: 'DATE', category: 'ads_analytics', schema: 'ad_group_analytics', interval: 'PT6H', syncModes: [...INC], scope: 'ads', options: { idParam: 'ad_group_ids', idColumn: 'AD_GROUP_ID', batch: 250 } },
-  { name: 'ad_analytics', strategy: 'sync_analytics', endpoint: '/ad_accounts/{ad_account_id}/ads/analytics', parent: 'ads', key: ['/AD_ID', '/DATE'], cursor: 'DATE', category: 'ads_analytics', schema: 'ad_analytics', interval: 'PT6H', syncModes: [...INC], scope: 'ads', options: { idParam: 'ad_ids', idColumn: 'AD_ID', batch: 250 } },
+  { name: 'ad_account_analytics', strategy: 'sync_analytics', endpoint: '/ad_accounts/{ad_account_id}/analytics', idColumn: 'AD_ACCOUNT_ID', key: ['/AD_ACCOUNT_ID', '/DATE'], category: 'ads_analytics', schema: 'ad_account_analytics', interval: 'PT6H', syncModes: [...INC], scope: 'ads' },
+  { name: 'campaign_analytics', strategy: 'sync_analytics', endpoint: '/ad_accounts/{ad_account_id}/campaigns/analytics', idColumn: 'CAMPAIGN_ID', ids: { of: 'campaigns', param: 'campaign_ids', batch: 250 }, key: ['/CAMPAIGN_ID', '/DATE'], category: 'ads_analytics', schema: 'campaign_analytics', interval: 'PT6H', syncModes: [...INC], scope: 'ads' },
+  { name: 'ad_group_analytics', strategy: 'sync_analytics', endpoint: '/ad_accounts/{ad_account_id}/ad_groups/analytics', idColumn: 'AD_GROUP_ID', ids: { of: 'ad_groups', param: 'ad_group_ids', batch: 250 }, key: ['/AD_GROUP_ID', '/DATE'], category: 'ads_analytics', schema: 'ad_group_analytics', interval: 'PT6H', syncModes: [...INC], scope: 'ads' },
+  { name: 'ad_analytics', strategy: 'sync_analytics', endpoint: '/ad_accounts/{ad_account_id}/ads/analytics', idColumn: 'AD_ID', ids: { of: 'ads', param: 'ad_ids', batch: 250 }, key: ['/AD_ID', '/DATE'], category: 'ads_analytics', schema: 'ad_analytics', interval: 'PT6H', syncModes: [...INC], scope: 'ads' },
 
   // Async reports
-  ...REPORTS.map(([name, level, key]): StreamDef => ({
+  ...REPORTS.map(([name, level, key]): ReportDef => ({
     name,
     strategy: 'async_report',
-    endpoint: '/ad_accounts/{ad_account_id}/reports',
-    parent: 'ad_accounts',
+    level,
+    granularity: 'DAY',
     key,
-    cursor: 'DATE',
     category: 'ads_analytics',
     schema: level.endsWith('_TARGETING') ? 'targeting_report' : 'report',
     interval: 'PT24H',
     syncModes: [...INC],
     scope: 'ads',
-    options: { level, granularity: 'DAY' },
   })),
 ];
 
@@ -108,20 +105,19 @@ export function reportKey(level: string, granularity: string): string[] {
 }
 
 /** Stream definition for one `custom_reports[]` entry (stream `custom_<name>`). */
-export function customReportDef(report: CustomReport): StreamDef {
+export function customReportDef(report: CustomReport): ReportDef {
   return {
     name: `custom_${report.name}`,
     strategy: 'async_report',
-    endpoint: '/ad_accounts/{ad_account_id}/reports',
-    parent: 'ad_accounts',
+    level: report.level,
+    granularity: report.granularity,
+    custom: report,
     key: reportKey(report.level, report.granularity),
-    cursor: 'DATE',
     category: 'ads_analytics',
     schema: `custom_${report.name}`,
     interval: 'PT24H',
     syncModes: ['incremental'],
     scope: 'ads',
-    options: { level: report.level, granularity: report.granularity, custom: report },
   };
 }
 

@@ -1,36 +1,133 @@
-import type { RateCategory } from '../client-types.js';
 import type { SyncMode } from '../../connector/source.js';
+import type { QueryValue, RateCategory } from '../client-types.js';
+import type { CustomReport } from '../config.js';
 
-// Streams are data: each row of the table below is interpreted by one fetch strategy.
-export type Strategy =
-  | 'single' // one object (GET /user_account)
-  | 'list' // a paginated top-level list
-  | 'child_list' // a paginated list per parent entity (boards → sections, ad accounts → audiences …)
-  | 'incremental_list' // per-ad-account list with a client-side updated_time cursor
-  | 'user_analytics' // GET /user_account/analytics daily_metrics
-  | 'pin_analytics' // GET /pins/analytics, ≤100 pins per call
-  | 'sync_analytics' // GET /ad_accounts/{id}/…/analytics, ids batched ≤250
-  | 'async_report'; // POST/GET /ad_accounts/{id}/reports, download
+// Streams are data: each row of the table (table.ts) is one of these shapes, and the strategy its
+// `strategy` names interprets it. Every field is read by that strategy; nothing is parsed from strings.
 
-// Who must be reachable for a stream (Validate makes one cheap call per family).
+/** Which cheap call Validate makes to prove a stream is reachable. */
 export type ScopeFamily = 'user_account' | 'boards' | 'ads' | 'catalogs' | 'pin_analytics';
 
-export interface StreamDef {
+interface StreamBase {
   name: string;
-  strategy: Strategy;
-  /** Path template below the API base; `{ad_account_id}`, `{board_id}`, `{section_id}` are substituted. */
-  endpoint: string;
-  /** Parent stream whose entities fan this stream out (ad_accounts, boards, board_sections, …). */
-  parent?: string;
+  /** JSON pointers of the collection key. */
   key: string[];
-  /** Cursor field for incremental strategies (updated_time, DATE, date). */
-  cursor?: string;
   category: RateCategory;
   /** File below resources/schemas/ (without .json). */
   schema: string;
+  /** Default polling interval (ISO-8601). */
   interval: string;
+  /** Supported modes; the first is the default. */
   syncModes: SyncMode[];
   scope: ScopeFamily;
-  /** Strategy-specific knobs (id param name, report level, extra query, …). */
-  options?: Record<string, unknown>;
+}
+
+/** GET one object (user_account). */
+export interface SingleDef extends StreamBase {
+  strategy: 'single';
+  endpoint: string;
+}
+
+/** A paginated top-level listing. */
+export interface ListDef extends StreamBase {
+  strategy: 'list';
+  endpoint: string;
+  /**
+   * Which shard emits it: `user` (the shard owning key 0: organic and catalogs data), or
+   * `ad_account` (each shard emits the ad accounts it owns).
+   */
+  sharding: 'user' | 'ad_account';
+  /** Fields never captured (feed credentials). */
+  drop?: string[];
+  /** Pinterest answers 409 when the user has no catalog: the listing is then empty. */
+  emptyWithoutCatalog?: boolean;
+}
+
+/** One listing per board (`{board_id}`) or per board section (`{board_id}`, `{section_id}`). */
+export interface BoardChildDef extends StreamBase {
+  strategy: 'board_children';
+  endpoint: string;
+  per: 'board' | 'section';
+}
+
+/** One listing per ad account (`{ad_account_id}`), once per query variant. */
+export interface AccountChildDef extends StreamBase {
+  strategy: 'account_children';
+  endpoint: string;
+  /** One listing per variant (audiences: owned and received). */
+  variants?: Array<Record<string, QueryValue>>;
+  /** conversion_tags answers one unpaginated list. */
+  paginated: boolean;
+}
+
+/**
+ * Keywords of an ad account, whatever their parent: the account's own listing, one per campaign,
+ * and ad groups `adGroupBatch` at a time (a beta filter; one ad group at a time when refused).
+ */
+export interface KeywordsDef extends StreamBase {
+  strategy: 'keywords';
+  endpoint: string;
+  adGroupBatch: number;
+}
+
+/** Per-ad-account listing with a client-side `updated_time` cursor. */
+export interface IncrementalListDef extends StreamBase {
+  strategy: 'incremental_list';
+  endpoint: string;
+}
+
+/** GET /user_account/analytics daily metrics. */
+export interface UserAnalyticsDef extends StreamBase {
+  strategy: 'user_analytics';
+  endpoint: string;
+}
+
+/** GET /pins/analytics for every pin on the user's boards, `batch` pins per call. */
+export interface PinAnalyticsDef extends StreamBase {
+  strategy: 'pin_analytics';
+  endpoint: string;
+  batch: number;
+}
+
+export type AdEntityKind = 'campaigns' | 'ad_groups' | 'ads';
+
+/** GET /ad_accounts/{id}[/campaigns|/ad_groups|/ads]/analytics, DAY rows. */
+export interface SyncAnalyticsDef extends StreamBase {
+  strategy: 'sync_analytics';
+  endpoint: string;
+  /** Column naming the row's entity (AD_ACCOUNT_ID, CAMPAIGN_ID, …). */
+  idColumn: string;
+  /** Entity-level endpoints: which entities' ids to send, under which parameter, how many per call. */
+  ids?: { of: AdEntityKind; param: 'campaign_ids' | 'ad_group_ids' | 'ad_ids'; batch: number };
+}
+
+export type ReportGranularity = 'TOTAL' | 'DAY' | 'HOUR' | 'WEEK' | 'MONTH';
+
+/** POST/GET /ad_accounts/{id}/reports: async report jobs, files streamed row by row. */
+export interface ReportDef extends StreamBase {
+  strategy: 'async_report';
+  level: string;
+  granularity: ReportGranularity;
+  /** A user-defined report (custom_reports[]): its columns, filters and attribution. */
+  custom?: CustomReport;
+}
+
+export type StreamDef =
+  | SingleDef
+  | ListDef
+  | BoardChildDef
+  | AccountChildDef
+  | KeywordsDef
+  | IncrementalListDef
+  | UserAnalyticsDef
+  | PinAnalyticsDef
+  | SyncAnalyticsDef
+  | ReportDef;
+
+export type Strategy = StreamDef['strategy'];
+export type DefOf<S extends Strategy> = Extract<StreamDef, { strategy: S }>;
+
+/** The API path a stream reads (reports: the report endpoint), for docs and the stream table. */
+export function endpointOf(def: StreamDef): string {
+  return def.strategy === 'async_report' ? '/ad_accounts/{ad_account_id}/reports' : def.endpoint;
 }
