@@ -1,6 +1,6 @@
 // Extracts what the project needs of Pinterest's OpenAPI description (operations the sandbox serves
 // and the connector calls) into resources/openapi/operations.json, with every $ref resolved inline.
-// Usage: node --import tsx scripts/extract-openapi.ts [path/to/pinterest-openapi-5.23.0.json]
+// Usage: node --import tsx scripts/extract-openapi.ts [path/to/pinterest-openapi.json] (default: the vendored resources/openapi copy)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -35,7 +35,7 @@ const SERVED = [
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
 
-const src = process.argv[2] ?? fileURLToPath(new URL('../../shared/reference/pinterest-openapi-5.23.0.json', import.meta.url));
+const src = process.argv[2] ?? fileURLToPath(new URL('../resources/openapi/pinterest-openapi-5.23.0.json', import.meta.url));
 const doc = JSON.parse(readFileSync(src, 'utf8')) as Obj;
 
 function lookup(ref: string): Json {

@@ -1,5 +1,5 @@
 // Generates resources/schemas/<stream>.json and src/pinterest/columns.ts from Pinterest's OpenAPI
-// description (../shared/reference/pinterest-openapi-5.23.0.json). The outputs are committed;
+// description (resources/openapi/pinterest-openapi-5.23.0.json, MIT, vendored). The outputs are committed;
 // nothing at build or test time runs this script.
 //
 //   node --import tsx scripts/gen-schemas.ts [path/to/openapi.json]
@@ -10,6 +10,8 @@
 // without a zone, e.g. boards' created_at). Ids (`id`, `*_id`, `*_ids`) are strings: the connector
 // normalises numeric ids.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { STREAMS } from '../src/pinterest/streams/table.js';
+import { endpointOf } from '../src/pinterest/streams/types.js';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -18,7 +20,7 @@ type Obj = { [k: string]: Json };
 type Schema = Record<string, unknown>;
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SPEC_PATH = process.argv[2] ?? resolve(ROOT, '../shared/reference/pinterest-openapi-5.23.0.json');
+const SPEC_PATH = process.argv[2] ?? resolve(ROOT, 'resources/openapi/pinterest-openapi-5.23.0.json');
 const spec = JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as Obj;
 const components = spec.components as Obj;
 const componentSchemas = components.schemas as Record<string, Obj>;
@@ -211,24 +213,23 @@ interface EntityStream {
   opaque?: string[];
 }
 
-const ENTITY_STREAMS: EntityStream[] = [
-  { stream: 'user_account', path: '/user_account', single: true, key: ['username'] },
-  { stream: 'boards', path: '/boards', key: ['id'] },
-  { stream: 'board_sections', path: '/boards/{board_id}/sections', key: ['id'], add: { board_id: { type: 'string' } } },
-  { stream: 'board_pins', path: '/boards/{board_id}/pins', key: ['id'] },
-  { stream: 'board_section_pins', path: '/boards/{board_id}/sections/{section_id}/pins', key: ['id'] },
-  { stream: 'ad_accounts', path: '/ad_accounts', key: ['id'] },
-  { stream: 'campaigns', path: '/ad_accounts/{ad_account_id}/campaigns', key: ['id'] },
-  { stream: 'ad_groups', path: '/ad_accounts/{ad_account_id}/ad_groups', key: ['id'] },
-  { stream: 'ads', path: '/ad_accounts/{ad_account_id}/ads', key: ['id'] },
-  { stream: 'audiences', path: '/ad_accounts/{ad_account_id}/audiences', key: ['id'] },
-  { stream: 'customer_lists', path: '/ad_accounts/{ad_account_id}/customer_lists', key: ['id'] },
-  { stream: 'conversion_tags', path: '/ad_accounts/{ad_account_id}/conversion_tags', key: ['id'] },
-  { stream: 'keywords', path: '/ad_accounts/{ad_account_id}/keywords', key: ['id'] },
-  { stream: 'catalogs', path: '/catalogs', key: ['id'] },
-  { stream: 'catalogs_feeds', path: '/catalogs/feeds', key: ['id'], drop: ['credentials'] },
-  { stream: 'catalogs_product_groups', path: '/catalogs/product_groups', key: ['id'], opaque: ['filters'] },
-];
+// What the schemas need beyond the stream table: fields the connector adds that the API schema
+// lacks, and DSL objects kept opaque.
+const SCHEMA_NOTES: Record<string, Pick<EntityStream, 'add' | 'opaque'>> = {
+  board_sections: { add: { board_id: { type: 'string' } } },
+  catalogs_product_groups: { opaque: ['filters'] },
+};
+
+// Every entity stream of the connector's table (analytics and reports have column schemas below).
+const ENTITY_STRATEGIES = new Set(['single', 'list', 'board_children', 'account_children', 'keywords', 'incremental_list']);
+const ENTITY_STREAMS: EntityStream[] = STREAMS.filter((d) => ENTITY_STRATEGIES.has(d.strategy)).map((d) => ({
+  stream: d.name,
+  path: endpointOf(d),
+  single: d.strategy === 'single',
+  key: d.key.map((k) => k.replace(/^\//, '')),
+  drop: d.strategy === 'list' ? d.drop : undefined,
+  ...SCHEMA_NOTES[d.name],
+}));
 
 const source = (e: EntityStream): Obj => endpointDocument(e.path, e.single ?? false);
 
