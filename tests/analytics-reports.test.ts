@@ -28,7 +28,9 @@ const index = (idCol: string, rows: Array<Record<string, unknown>>) => new Map(r
 test('report bodies carry the attribution settings, custom overrides and filters', () => {
   const config = sandboxConfig('http://127.0.0.1:1/v5', { attribution: { click_window_days: 14, engagement_window_days: 7, view_window_days: 0, conversion_report_time: 'TIME_OF_CONVERSION' } });
   const w = { start: '2025-01-01', end: '2025-06-30' };
-  const std = reportBody(STREAMS_BY_NAME.get('campaign_analytics_report')!, config, w);
+  const def = STREAMS_BY_NAME.get('campaign_analytics_report');
+  assert.equal(def?.strategy, 'async_report');
+  const std = reportBody(def, config, w);
   assert.deepEqual(
     { ...std, columns: undefined },
     { start_date: '2025-01-01', end_date: '2025-06-30', granularity: 'DAY', level: 'CAMPAIGN', columns: undefined, click_window_days: 14, engagement_window_days: 7, view_window_days: 0, conversion_report_time: 'TIME_OF_CONVERSION', report_format: 'JSON' },

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { daysBetween, plusDays, pollRange, pollWindows, reportLimits, splitWindows, SYNC_LIMITS, REPORT_LIMITS } from '../src/pinterest/analytics/windows.js';
-import { airbyteStyleCalls, minimalCalls, plan } from '../src/pinterest/analytics/planner.js';
+import { plan } from '../src/pinterest/analytics/planner.js';
+import { airbyteStyleCalls, minimalCalls } from '../src/bench/call-counts.js';
 
 const today = '2025-06-30';
 

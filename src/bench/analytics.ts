@@ -1,5 +1,5 @@
 import { startSandbox } from '../sandbox/index.js';
-import { airbyteStyleCalls, minimalCalls } from '../pinterest/analytics/planner.js';
+import { airbyteStyleCalls, minimalCalls } from './call-counts.js';
 import { plusDays, SYNC_LIMITS } from '../pinterest/analytics/windows.js';
 import { runBindings, sandboxConfig } from './run-binding.js';
 import type { BenchReport, BenchSection } from './types.js';
