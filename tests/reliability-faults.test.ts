@@ -35,10 +35,8 @@ after(() => sb.close());
 async function captureOnce(config: Record<string, unknown>, streams?: string) {
   const dir = tempDir('faults');
   const out = join(dir, 'out');
-  const t0 = Date.now();
   const configFile = writeJson(dir, 'config.json', config);
   const run = await runMain(['capture', '--config', configFile, '--once', '--output', out, ...(streams ? ['--streams', streams] : [])]);
-  console.log(`capture --once${streams ? ` --streams ${streams}` : ''}: ${Date.now() - t0} ms`);
   return { run, cols: readCollections(out), configFile };
 }
 

@@ -137,30 +137,23 @@ test('faults are deterministic by seed', async () => {
 });
 
 test('CLI: `sandbox --scale large` prints its base URL first and serves 250-item pages lazily', async () => {
-  const t0 = Date.now();
   const child = spawn(process.execPath, ['dist/main.js', 'sandbox', '--scale', 'large', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     const line = await new Promise<string>((resolve, reject) => {
       createInterface({ input: child.stdout! }).once('line', resolve);
       child.once('exit', (c) => reject(new Error(`exited ${c}`)));
     });
-    const startup = Date.now() - t0;
     const { baseUrl } = JSON.parse(line) as { baseUrl: string };
     assert.match(baseUrl, /^http:\/\/127\.0\.0\.1:\d+\/v5$/);
     const accounts = (await (await fetch(`${baseUrl}/ad_accounts?page_size=250`, { headers: AUTH })).json()) as any;
     assert.equal(accounts.items.length, 200);
     const board = ((await (await fetch(`${baseUrl}/boards?page_size=1`, { headers: AUTH })).json()) as any).items[0].id;
-    const times: number[] = [];
     let bookmark: string | null = null;
     for (let i = 0; i < 3; i++) {
-      const t = performance.now();
       const r = (await (await fetch(`${baseUrl}/boards/${board}/pins?page_size=250${bookmark ? `&bookmark=${bookmark}` : ''}`, { headers: AUTH })).json()) as any;
-      times.push(performance.now() - t);
       assert.equal(r.items.length, 250 - (i === 2 ? 150 : 0));
       bookmark = r.bookmark;
     }
-    // Timings are reported, not asserted: speed targets live in `npm run bench`.
-    console.log(`# large sandbox: startup ${startup} ms, 250-pin page ${times.map((x) => x.toFixed(1)).join('/')} ms`);
   } finally {
     child.kill('SIGTERM');
   }
