@@ -302,6 +302,9 @@ for (const p of ['/ad_accounts/{ad_account_id}/campaigns/analytics', '/ad_accoun
 const ASYNC_COLUMNS = componentSchemas.ReportingColumnAsync!.enum as string[];
 const USER_METRICS = queryEnum(opParam('/user_account/analytics', 'metric_types'));
 const PIN_METRICS = queryEnum(opParam('/pins/analytics', 'metric_types'));
+// metric_types is a oneOf: standard Pin metrics or video Pin metrics, never a mix of the two.
+const PIN_METRIC_SETS = ((((opParam('/pins/analytics', 'metric_types') as Obj).schema as Obj).items as Obj).oneOf as Obj[]).map((o) => o.enum as string[]);
+const [PIN_STANDARD_METRICS, PIN_VIDEO_METRICS] = [PIN_METRIC_SETS[0] ?? [], PIN_METRIC_SETS[1] ?? []];
 const LEVELS = (componentSchemas.MetricsReportingLevel?.enum as string[] | undefined) ?? [];
 
 // Row grouping ids of async report levels that are not in the columns enum themselves.
@@ -400,6 +403,10 @@ export const USER_ANALYTICS_METRIC_TYPES: readonly string[] = ${list(USER_METRIC
 
 /** \`metric_types\` of GET /pins/analytics: standard ∪ video pin metrics, OpenAPI order. */
 export const PIN_ANALYTICS_METRIC_TYPES: readonly string[] = ${list(PIN_METRICS)};
+
+/** The request's two alternatives (the parameter is a oneOf): standard Pin metrics, video Pin metrics. */
+export const PIN_STANDARD_METRIC_TYPES: readonly string[] = ${list(PIN_STANDARD_METRICS)};
+export const PIN_VIDEO_METRIC_TYPES: readonly string[] = ${list(PIN_VIDEO_METRICS)};
 
 /** Async report levels (\`level\` of the create-report request). */
 export const REPORT_LEVELS: readonly string[] = ${list(LEVELS)};

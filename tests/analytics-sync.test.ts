@@ -92,12 +92,18 @@ test('sync analytics: every (entity, day) row of every status, batched ≤250 id
     assert.equal(q.get('view_window_days'), '1');
     assert.equal(q.get('conversion_report_time'), 'TIME_OF_CONVERSION');
   }
-  // Calls: 1 per account for the account level, ceil(ids/250) per account for the others.
+  // Every URL fits 8 KB next to all 175 columns, so fewer than 250 ids go per call: as many as fit.
+  for (const r of sb.requests().filter((x) => /\/analytics$/.test(x.path) && x.path.includes('/ad_accounts/'))) {
+    assert.ok(Buffer.byteLength(`${sb.baseUrl}${r.path}?${r.query}`) < 8192, `${r.path}: URL under 8 KB`);
+  }
+  const perCall = Number(/of ≤(\d+)/.exec(plans[3]!.reason!)![1]);
+  assert.ok(perCall >= 140 && perCall <= 250, `${perCall} ids per call`);
+  // Calls: 1 per account for the account level, ceil(ids/perCall) per account for the others.
   const perAccount = { campaigns: 2, ad_groups: 26, ads: 260 };
-  const expectedCalls = 2 * (1 + Math.ceil(perAccount.campaigns / 250) + Math.ceil(perAccount.ad_groups / 250) + Math.ceil(perAccount.ads / 250));
+  const expectedCalls = 2 * (1 + Math.ceil(perAccount.campaigns / perCall) + Math.ceil(perAccount.ad_groups / perCall) + Math.ceil(perAccount.ads / perCall));
   assert.equal(reqs.length, expectedCalls);
   assert.equal(plans.reduce((n, p) => n + (p.calls ?? 0), 0), expectedCalls, 'the plan announced the calls made');
-  assert.match(plans[3]!.reason!, /260 ids → 2 batch\(es\) of ≤250 × 1 window/);
+  assert.match(plans[3]!.reason!, /260 ids → 2 batch\(es\) of ≤\d+ × 1 window/);
 
   // Conversions attributed late: a day 10 days back changes; the next poll re-reads it.
   const restated = plusDays(TODAY, -10);

@@ -322,6 +322,17 @@ export const PIN_ANALYTICS_METRIC_TYPES: readonly string[] = [
   'VIDEO_V50_WATCH_TIME', 'VIDEO_START', 'VIDEO_AVG_WATCH_TIME',
 ];
 
+/** The request's two alternatives (the parameter is a oneOf): standard Pin metrics, video Pin metrics. */
+export const PIN_STANDARD_METRIC_TYPES: readonly string[] = [
+  'IMPRESSION', 'OUTBOUND_CLICK', 'PIN_CLICK', 'SAVE', 'SAVE_RATE', 'TOTAL_COMMENTS', 'TOTAL_REACTIONS',
+  'USER_FOLLOW', 'PROFILE_VISIT',
+];
+export const PIN_VIDEO_METRIC_TYPES: readonly string[] = [
+  'IMPRESSION', 'OUTBOUND_CLICK', 'PIN_CLICK', 'SAVE', 'SAVE_RATE', 'VIDEO_MRC_VIEW', 'VIDEO_10S_VIEW',
+  'QUARTILE_95_PERCENT_VIEW', 'VIDEO_V50_WATCH_TIME', 'VIDEO_START', 'VIDEO_AVG_WATCH_TIME', 'TOTAL_COMMENTS',
+  'TOTAL_REACTIONS',
+];
+
 /** Async report levels (`level` of the create-report request). */
 export const REPORT_LEVELS: readonly string[] = [
   'ADVERTISER', 'ADVERTISER_TARGETING', 'CAMPAIGN', 'CAMPAIGN_TARGETING', 'AD_GROUP', 'AD_GROUP_TARGETING',

@@ -1,6 +1,7 @@
 import type { KeyRange } from '../connector/source.js';
 import type { PinterestClient } from './client-types.js';
 import type { PinterestConfig } from './config.js';
+import { canReadAnalytics, type RoleNotices } from './roles.js';
 import type { AdAccountRef, BoardRef, EntityRef, Parents, SectionRef } from './streams/strategy.js';
 
 /**
@@ -55,7 +56,8 @@ export class PassParents implements Parents {
     private readonly client: PinterestClient,
     private readonly config: PinterestConfig,
     private readonly range: KeyRange,
-    private readonly stream?: string,
+    private readonly stream: string | undefined,
+    private readonly notices: RoleNotices,
   ) {}
 
   ownsUserLevel(): boolean {
@@ -94,10 +96,26 @@ export class PassParents implements Parents {
         const id = idOf(a.id);
         if (!id || seen.has(id) || !this.ownsAccount(id)) continue;
         seen.add(id);
-        refs.push(typeof a.currency === 'string' ? { id, currency: a.currency } : { id });
+        const ref: AdAccountRef = { id };
+        if (typeof a.currency === 'string') ref.currency = a.currency;
+        if (Array.isArray(a.permissions)) ref.roles = a.permissions.filter((r): r is string => typeof r === 'string');
+        refs.push(ref);
       }
       return refs.sort((x, y) => compareIds(x.id, y.id));
     });
+  }
+
+  async analyticsAccounts(signal?: AbortSignal): Promise<AdAccountRef[]> {
+    const out: AdAccountRef[] = [];
+    for (const a of await this.adAccounts(signal)) {
+      if (canReadAnalytics(a.roles)) out.push(a);
+      else this.notices.skipped(a.id, a.roles, this.stream ?? '');
+    }
+    return out;
+  }
+
+  refusedAnalytics(account: AdAccountRef): void {
+    this.notices.skipped(account.id, account.roles, this.stream ?? '', 'Pinterest refused them with 403 code 29');
   }
 
   boards(signal?: AbortSignal): Promise<BoardRef[]> {
@@ -143,6 +161,6 @@ export class PassParents implements Parents {
   }
 }
 
-export function createParents(client: PinterestClient, config: PinterestConfig, range: KeyRange, stream?: string): PassParents {
-  return new PassParents(client, config, range, stream);
+export function createParents(client: PinterestClient, config: PinterestConfig, range: KeyRange, stream: string | undefined, notices: RoleNotices): PassParents {
+  return new PassParents(client, config, range, stream, notices);
 }

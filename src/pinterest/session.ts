@@ -6,6 +6,7 @@ import type { ClientStats } from './client-types.js';
 import type { PinterestConfig } from './config.js';
 import { rotationTracker } from './config-update.js';
 import { createParents } from './parents.js';
+import { RoleNotices } from './roles.js';
 import { STRATEGIES } from './strategies/index.js';
 import { streamDefs } from './streams/table.js';
 import type { StrategyEnv, StrategyFn } from './streams/strategy.js';
@@ -29,6 +30,7 @@ export async function openPinterestSession(config: PinterestConfig, bindings: Op
   const rotation = rotationTracker(config, hooks.log, hooks.persistConfig);
   const client = createClient(config, { log: hooks.log, onRefreshToken: rotation.onRefreshToken });
   const defs = new Map<string, StreamDef>(streamDefs(config).map((d) => [d.name, d]));
+  const notices = new RoleNotices(hooks.log);
   for (const b of bindings) {
     if (!defs.has(b.resource.stream)) throw new UserError(`binding ${b.index}: unknown stream "${b.resource.stream}"`, { stream: b.resource.stream });
   }
@@ -37,7 +39,7 @@ export async function openPinterestSession(config: PinterestConfig, bindings: Op
       const def = defs.get(ctx.binding.resource.stream);
       if (!def) throw new UserError(`unknown stream "${ctx.binding.resource.stream}"`, { stream: ctx.binding.resource.stream });
       const cfg = rotation.current();
-      const env: StrategyEnv = { def, config: cfg, client, parents: createParents(client, cfg, ctx.range ?? range, def.name), ctx, today: todayOf(cfg) };
+      const env: StrategyEnv = { def, config: cfg, client, parents: createParents(client, cfg, ctx.range ?? range, def.name, notices), ctx, today: todayOf(cfg) };
       // The table's type ties each row to its strategy; the lookup by name loses that link.
       return (STRATEGIES[def.strategy] as StrategyFn)(env);
     },

@@ -6,6 +6,7 @@ import type { PinterestClient } from './client-types.js';
 import type { PinterestConfig } from './config.js';
 import { rotationTracker } from './config-update.js';
 import { idOf } from './parents.js';
+import { canReadAnalytics, describeRoles } from './roles.js';
 import { streamDefs } from './streams/table.js';
 import type { ScopeFamily } from './streams/types.js';
 
@@ -41,7 +42,7 @@ export async function validateAccess(
 
   for (const [family, streams] of families) {
     try {
-      await probe(family, client, config, streams);
+      await probe(family, client, config, streams, log);
     } catch (err) {
       if (!(err instanceof PinterestApiError)) throw err;
       if (err.status === 401 && err.code !== 3) throw err; // the credentials themselves
@@ -54,7 +55,7 @@ export async function validateAccess(
   }
 }
 
-async function probe(family: ScopeFamily, client: PinterestClient, config: PinterestConfig, streams: string[]): Promise<void> {
+async function probe(family: ScopeFamily, client: PinterestClient, config: PinterestConfig, streams: string[], log: Logger): Promise<void> {
   const stream = streams[0];
   const one = { page_size: 1 };
   switch (family) {
@@ -68,7 +69,7 @@ async function probe(family: ScopeFamily, client: PinterestClient, config: Pinte
       await client.request({ path: '/catalogs', query: one, category: 'catalogs_read', stream });
       return;
     case 'ads':
-      await checkAdAccounts(client, config, streams);
+      await checkAdAccounts(client, config, streams, log);
       return;
     case 'pin_analytics':
       await probePinAnalytics(client, stream);
@@ -76,25 +77,42 @@ async function probe(family: ScopeFamily, client: PinterestClient, config: Pinte
   }
 }
 
-async function checkAdAccounts(client: PinterestClient, config: PinterestConfig, streams: string[]): Promise<void> {
+async function checkAdAccounts(client: PinterestClient, config: PinterestConfig, streams: string[], log: Logger): Promise<void> {
   const wanted = new Set(config.account_ids ?? []);
   const stream = streams[0];
-  if (wanted.size === 0) {
-    await client.request({ path: '/ad_accounts', query: { page_size: 1 }, category: 'ads_read', stream });
-    return;
-  }
+  const defs = new Map(streamDefs(config).map((d) => [d.name, d]));
+  const analytics = streams.filter((s) => {
+    const d = defs.get(s);
+    return d?.strategy === 'sync_analytics' || d?.strategy === 'async_report';
+  });
+  const limited: Array<{ id: string; roles: string[] }> = [];
   for await (const page of client.paginate<Raw>({ path: '/ad_accounts', category: 'ads_read', stream })) {
     for (const a of page.items) {
       const id = idOf(a.id);
-      if (id) wanted.delete(id);
+      if (!id) continue;
+      wanted.delete(id);
+      const roles = Array.isArray(a.permissions) ? a.permissions.filter((r): r is string => typeof r === 'string') : undefined;
+      const listed = (config.account_ids ?? []).includes(id);
+      if (!canReadAnalytics(roles) && (listed || !config.account_ids?.length)) limited.push({ id, roles: roles ?? [] });
     }
-    if (wanted.size === 0) return;
   }
   const missing = [...wanted];
-  throw new UserError(
-    `account_ids: the token cannot read ad account${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (needed by ${streams.join(', ')}). Remove ${missing.length > 1 ? 'them' : 'it'} from account_ids or grant the token's user access.`,
-    { field: 'account_ids', missing },
-  );
+  if (missing.length > 0) {
+    throw new UserError(
+      `account_ids: the token cannot read ad account${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (needed by ${streams.join(', ')}). Remove ${missing.length > 1 ? 'them' : 'it'} from account_ids or grant the token's user access.`,
+      { field: 'account_ids', missing },
+    );
+  }
+  if (limited.length === 0 || analytics.length === 0) return;
+  const what = limited.map((a) => `${a.id} (${describeRoles(a.roles)})`).join(', ');
+  const need = 'analytics and reports need Owner, Admin, Analyst or Campaign Manager';
+  if (config.account_ids?.length) {
+    throw new UserError(`account_ids: the token's role on ad account${limited.length > 1 ? 's' : ''} ${what} cannot read ${analytics.join(', ')}: ${need}. Remove ${limited.length > 1 ? 'them' : 'it'} from account_ids or grant one of those roles in Ads Manager.`, {
+      field: 'account_ids',
+      accounts: limited.map((a) => a.id),
+    });
+  }
+  log.warn({ eventType: 'connectorStatus', accounts: limited.map((a) => a.id) }, `ad account${limited.length > 1 ? 's' : ''} ${what}: ${need}; their analytics and report streams will be skipped, their entities captured`);
 }
 
 // GET /pins/analytics is beta: call it for one real pin, when the account has any.

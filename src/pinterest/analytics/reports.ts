@@ -1,13 +1,14 @@
 import type { Logger } from '../../log.js';
 import type { PinterestClient } from '../client-types.js';
 import { reportColumnsFor } from '../columns.js';
-import type { CustomReport, PinterestConfig } from '../config.js';
+import type { PinterestConfig } from '../config.js';
 import type { AdAccountRef, StrategyEnv, StrategyFn } from '../streams/strategy.js';
 import type { ReportDef } from '../streams/types.js';
 import { sleep } from '../retry.js';
 import { accountDay, accountDayEvent, attributionParams, httpStatusOf, stringifyIds } from './common.js';
 import { plan, planSummary, type Plan } from './planner.js';
 import { reportRows } from './report-rows.js';
+import { isRoleRefused } from '../strategies/refusals.js';
 import { reportLimits, type DateWindow } from './windows.js';
 
 // Async reports: POST /ad_accounts/{id}/reports → poll GET …/reports?token= with backoff →
@@ -166,7 +167,9 @@ function jobOptions(config: PinterestConfig): ReportJobOptions & { concurrency: 
 
 export const asyncReport: StrategyFn<ReportDef> = async function* (env) {
   const { def, client, ctx, parents, config } = env;
-  const accounts = await parents.adAccounts(ctx.signal);
+  const accounts = await parents.analyticsAccounts(ctx.signal);
+  const byId = new Map(accounts.map((a) => [a.id, a]));
+  const refused = new Set<string>();
   const p = reportPlan(env, accounts);
   ctx.log.debug(planSummary(p), 'analytics request plan');
   const { concurrency, ...opts } = jobOptions(config);
@@ -177,6 +180,7 @@ export const asyncReport: StrategyFn<ReportDef> = async function* (env) {
   const start = (i: number) => {
     if (i >= jobs.length || started[i]) return;
     const j = jobs[i]!;
+    if (refused.has(j.account)) return;
     const rc: ReportCtx = { client, def, account: j.account, log: ctx.log, signal: ctx.signal, opts };
     started[i] = pool.run(() => runReport(rc, reportBody(def, config, j.window)));
     started[i]!.catch(() => {}); // observed when awaited below
@@ -192,8 +196,19 @@ export const asyncReport: StrategyFn<ReportDef> = async function* (env) {
     // Keep the pool busy: jobs ahead of the one being emitted are created and polled meanwhile.
     for (let k = i; k < i + concurrency; k++) start(k);
     const j = jobs[i]!;
+    if (refused.has(j.account)) continue;
     const rc: ReportCtx = { client, def, account: j.account, log: ctx.log, signal: ctx.signal, opts };
-    let report = await started[i]!;
+    let report: FinishedReport;
+    try {
+      report = await started[i]!;
+    } catch (err) {
+      // The token's role on this shared account can't run reports: skip it, not the others.
+      if (!isRoleRefused(err)) throw err;
+      refused.add(j.account);
+      const account = byId.get(j.account);
+      if (account) parents.refusedAnalytics(account);
+      continue;
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         for await (const { key, row } of reportRows(await client.download(report.url, ctx.signal))) {

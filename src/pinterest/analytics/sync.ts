@@ -6,6 +6,8 @@ import type { SyncAnalyticsDef } from '../streams/types.js';
 import { accountDay, accountDayEvent, attributionParams, stringifyIds } from './common.js';
 import { plan, planSummary, type Plan, type PlanAccount } from './planner.js';
 import { SYNC_LIMITS } from './windows.js';
+import { idsPerCall } from '../url-budget.js';
+import { isRoleRefused, isUrlTooLong } from '../strategies/refusals.js';
 
 // GET /ad_accounts/{id}[/campaigns|/ad_groups|/ads]/analytics: DAY rows for every entity of every
 // configured status, ≤250 ids and ≤90 days per call, every documented column.
@@ -16,12 +18,17 @@ const READ_AHEAD_MAX_ROWS = 1000;
 /** Accounts and entity ids a sync analytics binding reads this poll (lists parents). */
 export async function syncPlan(env: StrategyEnv<SyncAnalyticsDef>): Promise<{ plan: Plan; accounts: Map<string, AdAccountRef> }> {
   const { def, parents, ctx } = env;
-  const accounts = await parents.adAccounts(ctx.signal);
+  const accounts = await parents.analyticsAccounts(ctx.signal);
   const inputs: PlanAccount[] = [];
   for (const account of accounts) {
     const ids = def.ids ? (await parents.entities(def.ids.of, account, ctx.signal)).map((e) => String(e.id)) : [account.id];
     inputs.push({ id: account.id, ids, cursor: accountDay(ctx.state, account.id) });
   }
+  // As many ids per call as fit a URL under MAX_URL_BYTES next to every column and attribution setting.
+  const probe = { start_date: env.today, end_date: env.today, granularity: 'DAY', columns: COLUMNS, ...attributionParams(env.config) };
+  const batch = def.ids
+    ? idsPerCall(env.config.advanced.api_base_url, def.endpoint.replace('{ad_account_id}', 'X'.repeat(18)), probe, def.ids.param, inputs.flatMap((a) => a.ids), def.ids.batch)
+    : 1;
   const p = plan({
     stream: def.name,
     accounts: inputs,
@@ -29,7 +36,7 @@ export async function syncPlan(env: StrategyEnv<SyncAnalyticsDef>): Promise<{ pl
     startDate: env.config.start_date,
     lookbackDays: env.config.lookback_window_days,
     limits: SYNC_LIMITS,
-    batch: def.ids ? def.ids.batch : 1,
+    batch,
   });
   return { plan: p, accounts: new Map(accounts.map((a) => [a.id, a])) };
 }
@@ -37,7 +44,7 @@ export async function syncPlan(env: StrategyEnv<SyncAnalyticsDef>): Promise<{ pl
 export const syncAnalytics: StrategyFn<SyncAnalyticsDef> = async function* (env) {
   const { def, client, ctx } = env;
   const idParam = def.ids?.param;
-  const { plan: p } = await syncPlan(env);
+  const { plan: p, accounts } = await syncPlan(env);
   ctx.log.debug(planSummary(p), 'analytics request plan');
   const attribution = attributionParams(env.config);
   let skipped = 0;
@@ -53,7 +60,7 @@ export const syncAnalytics: StrategyFn<SyncAnalyticsDef> = async function* (env)
       for (let b = 0; b < a.batches.length; b++) calls.push({ account: a.account, path, window: w, batch: a.batches[b]!, last: b === a.batches.length - 1 });
     }
   }
-  const fetchCall = (c: Call) =>
+  const fetchBatch = (c: Call, batch: string[] | null) =>
     client.request<string[]>(
       {
         path: c.path,
@@ -62,7 +69,7 @@ export const syncAnalytics: StrategyFn<SyncAnalyticsDef> = async function* (env)
           end_date: c.window.end,
           granularity: 'DAY',
           columns: COLUMNS,
-          ...(idParam ? { [idParam]: c.batch ?? [] } : {}),
+          ...(idParam ? { [idParam]: batch ?? [] } : {}),
           ...attribution,
         },
         category: def.category,
@@ -71,17 +78,43 @@ export const syncAnalytics: StrategyFn<SyncAnalyticsDef> = async function* (env)
       ctx.signal,
       splitJsonArray,
     );
+  // A 414 (URL too long) halves the batch and goes on.
+  const fetchCall = async (c: Call, batch: string[] | null = c.batch): Promise<string[]> => {
+    try {
+      return await fetchBatch(c, batch);
+    } catch (err) {
+      if (!isUrlTooLong(err) || !batch || batch.length < 2) throw err;
+      const half = Math.ceil(batch.length / 2);
+      const [a, b] = await Promise.all([fetchCall(c, batch.slice(0, half)), fetchCall(c, batch.slice(half))]);
+      return a.concat(b);
+    }
+  };
+  const refused = new Set<string>();
   let next: Promise<string[]> | undefined;
   for (let i = 0; i < calls.length; i++) {
     ctx.signal.throwIfAborted();
     const c = calls[i]!;
+    if (refused.has(c.account)) {
+      next = undefined;
+      continue;
+    }
     if (c.batch === null) {
       yield accountDayEvent(c.account, c.window.end);
       continue;
     }
     const current = next ?? fetchCall(c);
     next = undefined;
-    const rows = await current;
+    let rows: string[];
+    try {
+      rows = await current;
+    } catch (err) {
+      // The token's role on this shared account can't read analytics: skip it, not the others.
+      if (!isRoleRefused(err)) throw err;
+      refused.add(c.account);
+      const account = accounts.get(c.account);
+      if (account) env.parents.refusedAnalytics(account);
+      continue;
+    }
     // Read ahead only while answers are small: a wide answer (thousands of 175-column rows, tens of
     // MB of text) is held alone, so memory stays flat whatever the account sizes.
     const following = calls[i + 1];

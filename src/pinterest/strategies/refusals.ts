@@ -14,3 +14,16 @@ export const isBookmarkRefused = (err: unknown): boolean => err instanceof Pinte
 
 /** "Can't access this feature without an existing catalog". */
 export const isNoCatalog = (err: unknown): boolean => err instanceof PinterestApiError && err.status === 409;
+
+/** 401 code 7 "Not authorized to access board or Pin": a permission, not an expired token. */
+export const isNotAuthorized = (err: unknown): boolean => err instanceof PinterestApiError && err.status === 401 && err.code === 7;
+
+/** Pinterest pages no listing past its cap ("Pagination beyond 100.000 pins are not allowed"). */
+export const isPaginationCap = (err: unknown): boolean =>
+  err instanceof PinterestApiError && err.status === 400 && /pagination beyond/i.test(err.apiMessage ?? err.message);
+
+/** 403 code 29: the token's role on a shared ad account can't read analytics or reports. */
+export const isRoleRefused = (err: unknown): boolean => err instanceof PinterestApiError && err.status === 403 && err.code === 29;
+
+/** 414: the request URL is longer than Pinterest's front ends take. */
+export const isUrlTooLong = (err: unknown): boolean => err instanceof PinterestApiError && err.status === 414;

@@ -4,7 +4,7 @@ import type { QueryValue } from '../client-types.js';
 import { compareIds } from '../parents.js';
 import type { AdAccountRef, StrategyEnv } from '../streams/strategy.js';
 import { PageAhead } from './page-ahead.js';
-import { isBookmarkRefused, isFilterRefused, isGone } from './refusals.js';
+import { isBookmarkRefused, isFilterRefused, isGone, isPaginationCap } from './refusals.js';
 
 // Entity streams are walked as an ordered sequence of units (one paginated listing each: a
 // top-level list, one board's pins, one ad account's campaigns …). A unit's position is a tuple of
@@ -133,6 +133,15 @@ export async function* walk(env: StrategyEnv, units: (resume: PassProgress | und
       if (unit.pos.length > 0 && isGone(err)) {
         ctx.log.warn({ stream: env.def.name, path: unit.path }, 'parent entity no longer exists; skipping it');
         yield* handler.onPage(unit, [], true, resumed);
+        yield done(unit);
+        continue;
+      }
+      // Pinterest pages no listing past its cap (100,000 pins a board): keep what was read, go on.
+      if (isPaginationCap(err) && (pages > 0 || resumed)) {
+        ctx.log.warn(
+          { eventType: 'connectorStatus', stream: env.def.name, path: unit.path, pages },
+          `${env.def.name}: ${unit.path} lists more items than Pinterest lets a client page through; every item up to its cap was captured, the rest cannot be read through the API`,
+        );
         yield done(unit);
         continue;
       }

@@ -6,7 +6,12 @@ import type { DefOf, StreamDef, Strategy } from './types.js';
 
 // Parent entities that fan child streams out. Implementations list through the client and cache
 // per session pass, honouring `account_ids` and the shard key range for ad accounts.
-export interface AdAccountRef { id: string; currency?: string }
+export interface AdAccountRef {
+  id: string;
+  currency?: string;
+  /** The token user's Business Access roles on the account (`permissions`), when Pinterest lists them. */
+  roles?: string[];
+}
 export interface BoardRef { id: string }
 export interface SectionRef { id: string; board_id: string }
 export interface EntityRef { id: string; ad_account_id: string; status?: string; campaign_id?: string; ad_group_id?: string }
@@ -14,6 +19,10 @@ export interface EntityRef { id: string; ad_account_id: string; status?: string;
 export interface Parents {
   /** Ad accounts this shard owns (account_ids filter + hash of id within the shard range). */
   adAccounts(signal?: AbortSignal): Promise<AdAccountRef[]>;
+  /** The shard's ad accounts whose analytics and reports the token's role may read (others are warned about once). */
+  analyticsAccounts(signal?: AbortSignal): Promise<AdAccountRef[]>;
+  /** An account Pinterest refused analytics of (403 code 29): skipped from here on, warned about once. */
+  refusedAnalytics(account: AdAccountRef): void;
   boards(signal?: AbortSignal): Promise<BoardRef[]>;
   sections(board: BoardRef, signal?: AbortSignal): Promise<SectionRef[]>;
   /** Campaigns / ad groups / ads of an account, every configured entity status. */
