@@ -10,6 +10,7 @@ import { plan, planSummary, type Plan } from './planner.js';
 import { reportRows } from './report-rows.js';
 import { isRoleRefused } from '../strategies/refusals.js';
 import { reportLimits, type DateWindow } from './windows.js';
+import { AdaptiveLimit, PROMPT_POLLS } from './report-concurrency.js';
 
 // Async reports: POST /ad_accounts/{id}/reports → poll GET …/reports?token= with backoff →
 // download the file (no auth header) → stream its rows. Each (account, window) is one report job;
@@ -63,30 +64,15 @@ export function reportPlan(env: StrategyEnv<ReportDef>, accounts: AdAccountRef[]
   });
 }
 
-// ---- session-wide pool of in-flight report jobs -------------------------------------------
+// ---- session-wide limit of in-flight report jobs -------------------------------------------
 
-class Semaphore {
-  private waiting: Array<() => void> = [];
-  constructor(private free: number) {}
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.free > 0) this.free--;
-    else await new Promise<void>((r) => this.waiting.push(r));
-    try {
-      return await fn();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.free++;
-    }
-  }
-}
-
-// One pool per client (a client lives for one session), shared by every report binding.
-const pools = new WeakMap<PinterestClient, Semaphore>();
-function poolFor(client: PinterestClient, size: number): Semaphore {
-  let p = pools.get(client);
-  if (!p) pools.set(client, (p = new Semaphore(size)));
-  return p;
+// One limit per client (a client lives for one session), shared by every report binding.
+const MAX_REPORT_JOBS = 32;
+const limits = new WeakMap<PinterestClient, AdaptiveLimit>();
+export function reportLimitFor(client: PinterestClient, start: number): AdaptiveLimit {
+  let l = limits.get(client);
+  if (!l) limits.set(client, (l = new AdaptiveLimit(start, MAX_REPORT_JOBS)));
+  return l;
 }
 
 // ---- one report job -------------------------------------------------------------------------
@@ -107,6 +93,7 @@ interface FinishedReport {
 
 interface ReportCtx {
   client: PinterestClient;
+  limit: AdaptiveLimit;
   def: ReportDef;
   account: string;
   log: Logger;
@@ -122,6 +109,8 @@ async function pollReport(rc: ReportCtx, token: string): Promise<{ status: strin
   return { status: String(res?.report_status ?? 'UNKNOWN'), url: res?.url };
 }
 
+const rateLimitWaits = (client: PinterestClient): number => client.stats?.().rateLimitWaits ?? 0;
+
 /** Creates a report and polls it (exponential backoff) until its file is ready. */
 async function runReport(rc: ReportCtx, body: Record<string, unknown>): Promise<FinishedReport> {
   const where = `stream ${rc.def.name}, ad account ${rc.account}, ${String(body.start_date)}..${String(body.end_date)}`;
@@ -135,10 +124,16 @@ async function runReport(rc: ReportCtx, body: Record<string, unknown>): Promise<
     const token = created.token;
     const deadline = Date.now() + rc.opts.timeoutMs;
     let wait = rc.opts.pollInitialMs;
-    for (;;) {
+    for (let polls = 1; ; polls++) {
       await sleep(wait, rc.signal);
+      const waitsBefore = rateLimitWaits(rc.client);
       const { status, url } = await pollReport(rc, token);
-      if (status === 'FINISHED' && url) return { token, url };
+      if (rateLimitWaits(rc.client) > waitsBefore) rc.limit.slow();
+      if (status === 'FINISHED' && url) {
+        if (polls <= PROMPT_POLLS) rc.limit.prompt();
+        return { token, url };
+      }
+      if (polls === PROMPT_POLLS) rc.limit.slow();
       if (TERMINAL_FAILURES.has(status)) {
         last = status;
         rc.log.warn({ stream: rc.def.name, account: rc.account, status, attempt }, 'report job failed; creating it again');
@@ -173,17 +168,26 @@ export const asyncReport: StrategyFn<ReportDef> = async function* (env) {
   const p = reportPlan(env, accounts);
   ctx.log.debug(planSummary(p), 'analytics request plan');
   const { concurrency, ...opts } = jobOptions(config);
-  const pool = poolFor(client, concurrency);
+  const limit = reportLimitFor(client, concurrency);
 
-  const jobs = p.accounts.flatMap((a) => a.windows.map((w, i) => ({ account: a.account, window: w, last: i === a.windows.length - 1 })));
-  const started: Array<Promise<FinishedReport> | undefined> = [];
-  const start = (i: number) => {
-    if (i >= jobs.length || started[i]) return;
-    const j = jobs[i]!;
-    if (refused.has(j.account)) return;
-    const rc: ReportCtx = { client, def, account: j.account, log: ctx.log, signal: ctx.signal, opts };
-    started[i] = pool.run(() => runReport(rc, reportBody(def, config, j.window)));
-    started[i]!.catch(() => {}); // observed when awaited below
+  // Each account's windows are emitted in order (its cursor only moves forward); accounts are
+  // independent, so whichever account's next job finishes first is emitted first, and a slow job
+  // holds up only its own account. Jobs start round-robin across accounts, a bounded number ahead.
+  interface Job { account: string; window: DateWindow; report?: Promise<FinishedReport> }
+  const queues = p.accounts.map((a) => a.windows.map((window): Job => ({ account: a.account, window })));
+  const startOrder: Job[] = [];
+  for (let k = 0; queues.some((q) => k < q.length); k++) for (const q of queues) if (k < q.length) startOrder.push(q[k]!);
+  let started = 0;
+  let pending = 0; // started and not yet emitted
+  const rcOf = (account: string): ReportCtx => ({ client, limit, def, account, log: ctx.log, signal: ctx.signal, opts });
+  const startAhead = () => {
+    while (started < startOrder.length && pending < limit.limit * 2) {
+      const j = startOrder[started++]!;
+      if (refused.has(j.account)) continue;
+      pending++;
+      j.report = limit.run(() => runReport(rcOf(j.account), reportBody(def, config, j.window)), ctx.signal);
+      j.report.catch(() => {}); // observed when emitted
+    }
   };
 
   // TOTAL rows have no DATE: they carry the window they total (START_DATE..END_DATE, fixed blocks,
@@ -192,21 +196,24 @@ export const asyncReport: StrategyFn<ReportDef> = async function* (env) {
   const keyFields = def.key.map((k) => k.slice(1));
   const idColumn = keyFields.find((k) => k.endsWith('_ID'));
   let skipped = 0;
-  for (let i = 0; i < jobs.length; i++) {
-    // Keep the pool busy: jobs ahead of the one being emitted are created and polled meanwhile.
-    for (let k = i; k < i + concurrency; k++) start(k);
-    const j = jobs[i]!;
-    if (refused.has(j.account)) continue;
-    const rc: ReportCtx = { client, def, account: j.account, log: ctx.log, signal: ctx.signal, opts };
+  for (;;) {
+    startAhead();
+    const heads = queues.map((q) => q[0]).filter((j): j is Job => !!j?.report);
+    if (heads.length === 0) break;
+    const j = await Promise.race(heads.map((h) => h.report!.then(() => h, () => h)));
+    queues.find((q) => q[0] === j)!.shift();
+    pending--;
+    const rc = rcOf(j.account);
     let report: FinishedReport;
     try {
-      report = await started[i]!;
+      report = await j.report!;
     } catch (err) {
       // The token's role on this shared account can't run reports: skip it, not the others.
       if (!isRoleRefused(err)) throw err;
       refused.add(j.account);
       const account = byId.get(j.account);
       if (account) parents.refusedAnalytics(account);
+      for (const q of queues) if (q[0]?.account === j.account) pending -= q.splice(0).filter((x) => x.report).length;
       continue;
     }
     for (let attempt = 1; ; attempt++) {
