@@ -11,7 +11,7 @@
 //   const stream = got.stream(url, { throwHttpErrors: false, retry: { limit: 0 }, signal, headers });
 //   const res = await new Promise<Response>((ok, fail) => { stream.once('response', ok); stream.once('error', fail); });
 //   if (res.statusCode < 200 || res.statusCode >= 300) {
-//     const text = await readSmallText(stream);        // error bodies ({code, message}) are small
+//     const text = await readSmallText(stream);  // a helper of the caller: error bodies ({code, message}) are small
 //     … the usual status handling (retry, refresh the token, throw) …
 //   }
 //   try {
