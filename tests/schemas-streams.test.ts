@@ -160,7 +160,7 @@ test('report rows validate with their level keys; a row missing a targeting key 
 test('custom report schemas come from their columns and level', () => {
   const [camp, total, adg, hourly] = CUSTOM.map((r) => DEFS.find((d) => d.name === `custom_${r.name}`)!);
   const s = schemaOf(camp!);
-  assert.deepEqual(Object.keys(s.properties).sort(), ['CAMPAIGN_ENTITY_STATUS', 'CAMPAIGN_ID', 'CAMPAIGN_NAME', 'DATE', 'SPEND_IN_DOLLAR', 'TOTAL_CLICKTHROUGH']);
+  assert.deepEqual(Object.keys(s.properties).sort(), ['CAMPAIGN_ENTITY_STATUS', 'CAMPAIGN_ID', 'CAMPAIGN_NAME', 'DATE', 'SETTLED', 'SPEND_IN_DOLLAR', 'TOTAL_CLICKTHROUGH']);
   assert.deepEqual(s.required, ['CAMPAIGN_ID', 'DATE']);
   assert.deepEqual(s.properties.SPEND_IN_DOLLAR, { type: ['number', 'null'] });
   assert.deepEqual(s.properties.CAMPAIGN_NAME, { type: ['string', 'null'] });

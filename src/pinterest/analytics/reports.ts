@@ -11,6 +11,7 @@ import { reportRows } from './report-rows.js';
 import { isRoleRefused } from '../strategies/refusals.js';
 import { reportLimits, type DateWindow } from './windows.js';
 import { AdaptiveLimit, PROMPT_POLLS } from './report-concurrency.js';
+import { markSettled, settledBefore } from './settled.js';
 
 // Async reports: POST /ad_accounts/{id}/reports → poll GET …/reports?token= with backoff →
 // download the file (no auth header) → stream its rows. Each (account, window) is one report job;
@@ -193,6 +194,7 @@ export const asyncReport: StrategyFn<ReportDef> = async function* (env) {
   // TOTAL rows have no DATE: they carry the window they total (START_DATE..END_DATE, fixed blocks,
   // see periodWindows), and START_DATE keys them, so windows never overwrite each other.
   const total = def.granularity === 'TOTAL';
+  const settled = settledBefore(env.today, attributionParams(config, def.custom ?? {}));
   const keyFields = def.key.map((k) => k.slice(1));
   const idColumn = keyFields.find((k) => k.endsWith('_ID'));
   let skipped = 0;
@@ -240,6 +242,7 @@ export const asyncReport: StrategyFn<ReportDef> = async function* (env) {
             skipped++;
             continue;
           }
+          markSettled(row, settled);
           yield { type: 'document', doc: row };
         }
         break;

@@ -7,6 +7,7 @@ import { accountDay, accountDayEvent, attributionParams, stringifyIds } from './
 import { plan, planSummary, type Plan, type PlanAccount } from './planner.js';
 import { SYNC_LIMITS } from './windows.js';
 import { idsPerCall } from '../url-budget.js';
+import { markSettled, settledBefore } from './settled.js';
 import { isRoleRefused, isUrlTooLong } from '../strategies/refusals.js';
 
 // GET /ad_accounts/{id}[/campaigns|/ad_groups|/ads]/analytics: DAY rows for every entity of every
@@ -47,6 +48,7 @@ export const syncAnalytics: StrategyFn<SyncAnalyticsDef> = async function* (env)
   const { plan: p, accounts } = await syncPlan(env);
   ctx.log.debug(planSummary(p), 'analytics request plan');
   const attribution = attributionParams(env.config);
+  const settled = settledBefore(env.today, attribution);
   let skipped = 0;
 
   // Calls are made in plan order, one ahead: the next window/batch is in flight while this one's
@@ -134,6 +136,7 @@ export const syncAnalytics: StrategyFn<SyncAnalyticsDef> = async function* (env)
         skipped++;
         continue;
       }
+      markSettled(row, settled);
       yield { type: 'document', doc: row };
     }
     // The cursor moves only once every batch of the window is in.

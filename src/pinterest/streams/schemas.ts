@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ASYNC_REPORT_COLUMNS, LEVEL_EXCLUDED_COLUMNS, REPORT_LEVELS, columnSchema } from '../columns.js';
 import type { CustomReport } from '../config.js';
 import type { StreamDef } from './types.js';
+import { SETTLED_SCHEMA } from '../analytics/settled.js';
 
 type Schema = Record<string, unknown>;
 
@@ -27,9 +28,15 @@ const field = (pointer: string): string => pointer.replace(/^\//, '');
  * strings); custom reports get a schema built from their own columns.
  */
 export function streamSchema(def: StreamDef): Schema {
+  if (def.strategy === 'sync_analytics') return withSettled(load(def.schema));
   if (def.strategy !== 'async_report') return load(def.schema);
   const schema = def.custom ? customReportSchema(def.custom) : load(def.schema);
   requireKey(schema, def.key, def.granularity);
+  return withSettled(schema);
+}
+
+function withSettled(schema: Schema): Schema {
+  (schema.properties as Record<string, Schema>).SETTLED = { ...SETTLED_SCHEMA };
   return schema;
 }
 
