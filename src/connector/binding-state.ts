@@ -50,7 +50,16 @@ export interface BindingState {
   pass?: PassProgress;
   /** When the last complete pass finished (ISO-8601). */
   lastPassCompletedAt?: string;
+  /**
+   * Full-refresh streams: the keys (JSON arrays of the key values, sorted) of every document the
+   * last complete pass captured, so the next complete pass can delete what vanished; or, past
+   * DELETION_KEYS_CAP documents, only their count (deletions are then not tracked).
+   */
+  present?: { keys: string[] } | { overCap: number };
 }
+
+/** Most document keys a binding's state remembers for deletions (~1 MB of 18-digit ids). */
+export const DELETION_KEYS_CAP = 50_000;
 
 export function emptyBindingState(): BindingState {
   return { version: BINDING_STATE_VERSION, subtasks: {} };

@@ -1,5 +1,5 @@
 import type { Logger } from '../log.js';
-import type { BindingState } from './binding-state.js';
+import { DELETION_KEYS_CAP, type BindingState } from './binding-state.js';
 import type { Doc } from './pass-events.js';
 import type { KeyRange, OpenBinding, PassContext, Session } from './source.js';
 import { mergePatchBetween } from './state.js';
@@ -50,17 +50,27 @@ export class BindingDriver {
 
   /** Checkpoints when the state moved or documents wait; a no-op otherwise. */
   async commit(): Promise<void> {
-    const patch = mergePatchBetween(this.committed, this.current) as Record<string, unknown> | undefined;
+    // `present` (up to DELETION_KEYS_CAP keys) changes only at the end of a pass: it is compared
+    // by reference there rather than walked at every checkpoint.
+    const { present, ...rest } = this.current;
+    const { present: committedPresent, ...committedRest } = (this.committed ?? {}) as Partial<BindingState>;
+    let patch = mergePatchBetween(committedRest, rest) as Record<string, unknown> | undefined;
+    if (present !== committedPresent) patch = { ...patch, present: present ?? null };
     if (patch === undefined && this.uncommittedDocs === 0) return;
     await this.out.checkpoint(patch ?? {});
-    this.committed = structuredClone(this.current);
+    this.committed = { ...structuredClone(rest), ...(present ? { present } : {}) };
     this.uncommittedDocs = 0;
   }
 
   /** Runs one pass; returns the documents it emitted. Throws what the source threw, unless stopping. */
   async runPass(session: Session, o: PassOptions): Promise<number> {
     // The source sees the state as it stood when the pass began.
-    const ctx: PassContext = { binding: this.binding, state: structuredClone(this.current), signal: o.signal, log: o.log, range: o.range };
+    const { present: _present, ...visible } = this.current;
+    const ctx: PassContext = { binding: this.binding, state: structuredClone(visible) as BindingState, signal: o.signal, log: o.log, range: o.range };
+    const deletionKey = session.deletionKey?.(this.binding);
+    // A pass resumed mid-way did not see the objects read before the interruption: it deletes nothing.
+    let partial: string | undefined = this.current.pass ? 'it resumed an interrupted pass' : undefined;
+    const seen = deletionKey ? new Set<string>() : undefined;
     let docs = 0;
     let moved = false; // progress applied since the last document
     const events = session.pass(ctx)[Symbol.asyncIterator]();
@@ -76,6 +86,7 @@ export class BindingDriver {
               await this.commit();
               moved = false;
             }
+            if (seen && deletionKey && seen.size <= DELETION_KEYS_CAP) seen.add(keyOf(ev.doc, deletionKey));
             await this.out.captured(this.binding.index, ev.doc);
             docs++;
             o.onDocument?.();
@@ -93,6 +104,9 @@ export class BindingDriver {
             this.current.subtasks[ev.subtask] = ev.cursor;
             moved = true;
             break;
+          case 'partial':
+            partial ??= ev.reason;
+            break;
         }
       }
     } catch (err) {
@@ -104,9 +118,55 @@ export class BindingDriver {
     }
     if (!o.signal.aborted) {
       delete this.current.pass;
+      if (seen && deletionKey) docs += await this.deleteVanished(seen, deletionKey, partial, o);
       if (o.recordCompletion) this.current.lastPassCompletedAt = new Date().toISOString();
     }
     await this.commit();
     return docs;
   }
+
+  /** Deletion documents for what the last complete pass had and this one lacks; remembers this pass. */
+  private async deleteVanished(seen: Set<string>, key: string[], partial: string | undefined, o: PassOptions): Promise<number> {
+    if (partial) {
+      o.log.info({ stream: this.binding.resource.stream, reason: partial }, `no deletions this pass: ${partial}`);
+      return 0;
+    }
+    const before = this.current.present;
+    let deleted = 0;
+    if (before && 'keys' in before) {
+      for (const k of before.keys) {
+        if (seen.has(k)) continue;
+        await this.out.captured(this.binding.index, deletionDoc(k, key));
+        deleted++;
+        if (++this.uncommittedDocs >= COMMIT_EVERY) await this.commit();
+      }
+    }
+    if (seen.size > DELETION_KEYS_CAP) {
+      if (!before || 'keys' in before) {
+        o.log.warn(
+          { eventType: 'connectorStatus', stream: this.binding.resource.stream, cap: DELETION_KEYS_CAP },
+          `${this.binding.resource.stream}: more than ${DELETION_KEYS_CAP} documents; deletions are not tracked for this binding while it stays that large`,
+        );
+      }
+      this.current.present = { overCap: seen.size };
+    } else {
+      this.current.present = { keys: [...seen].sort() };
+    }
+    if (deleted > 0) o.log.info({ eventType: 'connectorStatus', stream: this.binding.resource.stream, deleted }, `${this.binding.resource.stream}: ${deleted} deleted object(s) since the last complete pass`);
+    return deleted;
+  }
+}
+
+/** A document's key as one string: the JSON array of its key values. */
+function keyOf(doc: Doc, key: string[]): string {
+  return JSON.stringify(key.map((p) => doc[p.slice(1)] ?? null));
+}
+
+/** Flow's deletion convention: the key fields and `_meta.op = "d"`. */
+function deletionDoc(k: string, key: string[]): Doc {
+  const values = JSON.parse(k) as unknown[];
+  const doc: Doc = {};
+  key.forEach((p, i) => (doc[p.slice(1)] = values[i]));
+  doc._meta = { op: 'd' };
+  return doc;
 }

@@ -13,6 +13,8 @@ export type PassEvent =
   /** `unit` was read to its end. */
   | { type: 'unit_done'; unit: string[] }
   /** A subtask's durable cursor advanced (an ad account's last complete day, its greatest updated_time). */
-  | { type: 'cursor'; subtask: string; cursor: SubtaskCursor };
+  | { type: 'cursor'; subtask: string; cursor: SubtaskCursor }
+  /** Part of what the pass should have read was skipped (a refused parent, a capped listing): it deletes nothing. */
+  | { type: 'partial'; reason: string };
 
 export const doc = (d: Doc): PassEvent => ({ type: 'document', doc: d });

@@ -53,6 +53,12 @@ export interface PassContext {
 export interface Session {
   /** One polling pass of a binding: its documents and progress, in order. Re-run every `interval`. */
   pass(ctx: PassContext): AsyncIterable<PassEvent>;
+  /**
+   * Key pointers of a binding whose documents vanish when their object is deleted (full-refresh
+   * listings): the driver then emits a deletion for every key the previous complete pass had and
+   * the current complete pass lacks. Undefined: no deletions.
+   */
+  deletionKey?(binding: OpenBinding): string[] | undefined;
   close(): Promise<void>;
 }
 

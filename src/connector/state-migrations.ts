@@ -81,6 +81,10 @@ function fromV2(raw: Record<string, unknown>): BindingState {
   }
   const completed = str(raw.lastPassCompletedAt);
   if (completed) state.lastPassCompletedAt = completed;
+  if (isObject(raw.present)) {
+    if (Array.isArray(raw.present.keys)) state.present = { keys: strings(raw.present.keys) };
+    else if (num(raw.present.overCap) !== undefined) state.present = { overCap: num(raw.present.overCap)! };
+  }
   return state;
 }
 

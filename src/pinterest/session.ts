@@ -17,6 +17,9 @@ export interface PinterestSession extends Session {
   stats(): ClientStats;
 }
 
+// Full-refresh listings: an object missing from a complete pass was deleted.
+const DELETION_STRATEGIES = new Set<StreamDef['strategy']>(['list', 'board_children', 'account_children', 'keywords']);
+
 /** Today's UTC date, or `advanced.today` when a test pins it. */
 export function todayOf(config: PinterestConfig): string {
   const pinned = config.advanced.today;
@@ -42,6 +45,10 @@ export async function openPinterestSession(config: PinterestConfig, bindings: Op
       const env: StrategyEnv = { def, config: cfg, client, parents: createParents(client, cfg, ctx.range ?? range, def.name, notices), ctx, today: todayOf(cfg) };
       // The table's type ties each row to its strategy; the lookup by name loses that link.
       return (STRATEGIES[def.strategy] as StrategyFn)(env);
+    },
+    deletionKey(binding: OpenBinding): string[] | undefined {
+      const def = defs.get(binding.resource.stream);
+      return def && DELETION_STRATEGIES.has(def.strategy) && binding.resource.syncMode === 'full_refresh' ? def.key : undefined;
     },
     async close(): Promise<void> {},
     stats: () => client.stats(),

@@ -142,6 +142,7 @@ export async function* walk(env: StrategyEnv, units: (resume: PassProgress | und
           { eventType: 'connectorStatus', stream: env.def.name, path: unit.path, pages },
           `${env.def.name}: ${unit.path} lists more items than Pinterest lets a client page through; every item up to its cap was captured, the rest cannot be read through the API`,
         );
+        yield { type: 'partial', reason: `${unit.path} was capped by Pinterest's pagination limit` };
         yield done(unit);
         continue;
       }
