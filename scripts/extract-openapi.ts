@@ -77,7 +77,7 @@ for (const [path, item] of Object.entries(doc.paths as Obj)) {
     const params = ((op.parameters as Json[] | undefined) ?? []).map((p) => {
       const r = resolve(p, []) as Obj;
       const base = (typeof (p as Obj).$ref === 'string' ? lookup((p as Obj).$ref as string) : p) as Obj;
-      return { name: r.name, in: r.in, required: r.required ?? false, explode: r.explode ?? null, style: r.style ?? null, schema: r.schema, description: base.description ?? null } as Obj;
+      return { name: r.name, in: r.in, required: r.required ?? false, explode: r.explode ?? null, style: r.style ?? null, schema: r.schema, description: base.description ?? null };
     });
     const body = op.requestBody ? (resolve(op.requestBody, []) as Obj) : null;
     const bodyContent = body ? (body.content as Obj) : null;
@@ -88,11 +88,11 @@ for (const [path, item] of Object.entries(doc.paths as Obj)) {
     const security = (op.security as Obj[] | undefined) ?? [];
     const scopes = [...new Set(security.flatMap((s) => Object.values(s).flat() as string[]))];
     operations.push({
-      operationId: op.operationId as string,
+      operationId: op.operationId,
       method: method.toUpperCase(),
       path,
-      category: op['x-ratelimit-category'] as string,
-      sandbox: op['x-sandbox'] as string,
+      category: op['x-ratelimit-category'],
+      sandbox: op['x-sandbox'],
       scopes,
       parameters: params,
       requestBody: body ? { contentType: bodyType, schema: (bodyContent![bodyType!] as Obj).schema } : null,

@@ -32,7 +32,7 @@ const paths = spec.paths as Record<string, Record<string, Obj>>;
 function deref(ref: string): Obj {
   const m = /^#\/components\/(schemas|parameters)\/(.+)$/.exec(ref);
   if (!m) throw new Error(`unsupported $ref ${ref}`);
-  const target = (components[m[1]!] as Record<string, Obj>)[m[2]!];
+  const target = (components[m[1]] as Record<string, Obj>)[m[2]];
   if (!target) throw new Error(`dangling $ref ${ref}`);
   return target;
 }
@@ -78,7 +78,7 @@ function mergeProps(a?: Record<string, Schema>, b?: Record<string, Schema>): Rec
   if (!a) return b;
   if (!b) return a;
   const out: Record<string, Schema> = { ...a };
-  for (const [k, v] of Object.entries(b)) out[k] = k in out ? union(out[k]!, v) : v;
+  for (const [k, v] of Object.entries(b)) out[k] = k in out ? union(out[k], v) : v;
   return out;
 }
 
@@ -90,7 +90,7 @@ function mergeAll(parts: Schema[]): Schema {
       if (k === 'properties') {
         const props = { ...((out.properties as Record<string, Schema>) ?? {}) };
         for (const [pk, pv] of Object.entries(v as Record<string, Schema>)) {
-          props[pk] = pk in props && Object.keys(pv).length === 0 ? props[pk]! : pk in props ? refine(props[pk]!, pv) : pv;
+          props[pk] = pk in props && Object.keys(pv).length === 0 ? props[pk] : pk in props ? refine(props[pk], pv) : pv;
         }
         out.properties = props;
       } else if (k === 'type') {
@@ -130,7 +130,7 @@ function convert(src: Obj, stack: string[] = []): Schema {
   if (typeof src.format === 'string' && KEEP_FORMATS.has(src.format)) out.format = src.format;
   if (src.properties && typeof src.properties === 'object') {
     const props: Record<string, Schema> = {};
-    for (const k of Object.keys(src.properties as Obj).sort()) props[k] = convertProp(k, (src.properties as Obj)[k] as Obj, stack);
+    for (const k of Object.keys(src.properties).sort()) props[k] = convertProp(k, (src.properties as Obj)[k] as Obj, stack);
     out.properties = props;
     out.type ??= 'object';
   }
@@ -238,11 +238,11 @@ function entitySchema(e: EntityStream): Schema {
   const props = { ...((s.properties as Record<string, Schema>) ?? {}) };
   for (const d of e.drop ?? []) delete props[d];
   for (const o of e.opaque ?? []) props[o] = { type: 'object' };
-  for (const k of Object.keys(props)) props[k] = loosen(props[k]!);
+  for (const k of Object.keys(props)) props[k] = loosen(props[k]);
   Object.assign(props, e.add ?? {});
   for (const k of e.key) {
     const t = typesOf(props[k] ?? {}).filter((x) => x !== 'null');
-    props[k] = { type: t.length === 1 ? t[0]! : 'string' };
+    props[k] = { type: t.length === 1 ? t[0] : 'string' };
   }
   return document(props, e.key);
 }
@@ -260,7 +260,7 @@ function loosen(s: Schema): Schema {
   }
   if (s.properties) {
     const props: Record<string, Schema> = {};
-    for (const k of Object.keys(s.properties as object).sort()) props[k] = loosen((s.properties as Record<string, Schema>)[k]!);
+    for (const k of Object.keys(s.properties).sort()) props[k] = loosen((s.properties as Record<string, Schema>)[k]);
     out.properties = props;
   }
   if (s.items) out.items = loosen(s.items as Schema);
@@ -289,7 +289,7 @@ function queryEnum(param: Obj): string[] {
 }
 
 function opParam(path: string, name: string): Obj {
-  const params = (paths[path]!.get!.parameters as Obj[]).map((p) => (p.$ref ? deref(p.$ref as string) : p));
+  const params = (paths[path].get.parameters as Obj[]).map((p) => (p.$ref ? deref(p.$ref as string) : p));
   const found = params.find((p) => p.name === name);
   if (!found) throw new Error(`GET ${path} has no ${name} parameter`);
   return found;
@@ -299,11 +299,11 @@ const SYNC_COLUMNS = queryEnum(opParam('/ad_accounts/{ad_account_id}/analytics',
 for (const p of ['/ad_accounts/{ad_account_id}/campaigns/analytics', '/ad_accounts/{ad_account_id}/ad_groups/analytics', '/ad_accounts/{ad_account_id}/ads/analytics']) {
   if (JSON.stringify(queryEnum(opParam(p, 'columns'))) !== JSON.stringify(SYNC_COLUMNS)) throw new Error(`${p}: columns enum differs`);
 }
-const ASYNC_COLUMNS = componentSchemas.ReportingColumnAsync!.enum as string[];
+const ASYNC_COLUMNS = componentSchemas.ReportingColumnAsync.enum as string[];
 const USER_METRICS = queryEnum(opParam('/user_account/analytics', 'metric_types'));
 const PIN_METRICS = queryEnum(opParam('/pins/analytics', 'metric_types'));
 // metric_types is a oneOf: standard Pin metrics or video Pin metrics, never a mix of the two.
-const PIN_METRIC_SETS = ((((opParam('/pins/analytics', 'metric_types') as Obj).schema as Obj).items as Obj).oneOf as Obj[]).map((o) => o.enum as string[]);
+const PIN_METRIC_SETS = ((((opParam('/pins/analytics', 'metric_types')).schema as Obj).items as Obj).oneOf as Obj[]).map((o) => o.enum as string[]);
 const [PIN_STANDARD_METRICS, PIN_VIDEO_METRICS] = [PIN_METRIC_SETS[0] ?? [], PIN_METRIC_SETS[1] ?? []];
 const LEVELS = (componentSchemas.MetricsReportingLevel?.enum as string[] | undefined) ?? [];
 
@@ -338,7 +338,8 @@ for (const c of [...STRING_COLUMNS, ...SCALAR_COLUMNS, ...ANY_COLUMNS]) {
 //    (not AD_GROUP_*/AD_ACCOUNT_*) column.
 //  - *_TARGETING and KEYWORD: Airbyte's Python source drops TOTAL_IMPRESSION_USER and
 //    TOTAL_IMPRESSION_FREQUENCY ("not suitable for targeting report"); not in the OpenAPI.
-const createReportDescription = String(paths['/ad_accounts/{ad_account_id}/reports']!.post!.description ?? '');
+const createReportPost = paths['/ad_accounts/{ad_account_id}/reports'].post;
+const createReportDescription = typeof createReportPost.description === 'string' ? createReportPost.description : '';
 if (!/PRODUCT_ITEM[^.]*\. Any columns related to pin promotion and ad is not allowed/.test(createReportDescription)) {
   throw new Error('create_report description no longer documents the PRODUCT_ITEM column restriction');
 }
@@ -357,10 +358,10 @@ const DATA_STATUS: Schema = { type: ['string', 'null'] };
 const metricsProps = (names: string[]): Record<string, Schema> => Object.fromEntries([...names].sort().map((m) => [m, { type: ['number', 'null'] }]));
 
 function userAnalyticsSchema(): Schema {
-  const daily = convert(componentSchemas.AnalyticsDailyMetrics!);
+  const daily = convert(componentSchemas.AnalyticsDailyMetrics);
   const props = { ...(daily.properties as Record<string, Schema>) };
   // The metrics map: documented example metrics ∪ requestable metric types, any other number too.
-  const example = Object.keys((componentSchemas.Metrics!.example as Obj) ?? {});
+  const example = Object.keys((componentSchemas.Metrics.example as Obj) ?? {});
   props.metrics = { type: 'object', properties: metricsProps([...new Set([...example, ...USER_METRICS])]), additionalProperties: { type: ['number', 'null'] } };
   props.data_status = DATA_STATUS;
   props.date = { type: 'string', format: 'date' };
@@ -477,7 +478,7 @@ const reportColumns = ['DATE', ...ASYNC_COLUMNS, ...EXTRA_ID_COLUMNS];
 outputs.report = columnsDocument(reportColumns, []);
 outputs.targeting_report = columnsDocument([...reportColumns, 'TARGETING_TYPE', 'TARGETING_VALUE'], []);
 // The report DATE may be absent (TOTAL granularity) or carry an hour (HOUR): leave it unformatted.
-for (const r of ['report', 'targeting_report']) ((outputs[r]!.properties as Record<string, Schema>).DATE = { type: ['string', 'null'] });
+for (const r of ['report', 'targeting_report']) ((outputs[r].properties as Record<string, Schema>).DATE = { type: ['string', 'null'] });
 
 // Sample documents assembled from the OpenAPI `example` values, for tests/schemas-streams.test.ts:
 // what Pinterest documents its responses to look like must validate against our schemas.
@@ -491,7 +492,7 @@ function sample(src: Obj, stack: string[] = []): Json | undefined {
   }
   const variants = (src.oneOf ?? src.anyOf) as Obj[] | undefined;
   if (variants?.length) {
-    const v = sample(variants[0]!, stack);
+    const v = sample(variants[0], stack);
     if (v && typeof v === 'object' && !Array.isArray(v)) out = { ...(out ?? {}), ...v };
     else if (v !== undefined && !out) return v;
   }
@@ -532,11 +533,11 @@ for (const [stream, component] of [['ad_account_analytics', 'AdAccountAnalyticsR
   if (item?.example) samples[stream] = [asCaptured(item.example as Obj)];
 }
 {
-  const daily = sample(componentSchemas.AnalyticsDailyMetrics!) as Obj;
+  const daily = sample(componentSchemas.AnalyticsDailyMetrics) as Obj;
   samples.user_account_analytics = [daily];
-  const pinDaily = ((componentSchemas.PinAnalyticsMetricsResponse!.properties as Obj).daily_metrics as Obj).items as Obj;
+  const pinDaily = ((componentSchemas.PinAnalyticsMetricsResponse.properties as Obj).daily_metrics as Obj).items as Obj;
   const d = sample(pinDaily) as Obj;
-  samples.pin_analytics = [{ PIN_ID: '1234567890', DATE: d.date as string, data_status: d.data_status as string, ...(d.metrics as Obj) }];
+  samples.pin_analytics = [{ PIN_ID: '1234567890', DATE: d.date, data_status: d.data_status, ...(d.metrics as Obj) }];
 }
 
 const schemaDir = join(ROOT, 'resources', 'schemas');

@@ -60,8 +60,8 @@ test('capture --once writes schema-valid analytics and report documents with the
     assert.ok(dates.every((x) => x >= '2025-06-10' && x <= TODAY), `${stream}: dates within start_date..today`);
   }
   const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { bindingStateV1: Record<string, Record<string, unknown>> };
-  const acct = sb.data.adAccountIds()[0]!;
-  assert.deepEqual((state.bindingStateV1.ad_analytics!.subtasks as Record<string, unknown>)[`ad_account:${acct}`], { lastDay: TODAY });
-  assert.deepEqual((state.bindingStateV1.custom_targeting_spend!.subtasks as Record<string, unknown>)[`ad_account:${acct}`], { lastDay: TODAY });
+  const acct = sb.data.adAccountIds()[0];
+  assert.deepEqual((state.bindingStateV1.ad_analytics.subtasks as Record<string, unknown>)[`ad_account:${acct}`], { lastDay: TODAY });
+  assert.deepEqual((state.bindingStateV1.custom_targeting_spend.subtasks as Record<string, unknown>)[`ad_account:${acct}`], { lastDay: TODAY });
   assert.deepEqual(state.bindingStateV1.user_account_analytics, { version: 2, subtasks: { user: { lastDay: TODAY } } });
 });

@@ -20,13 +20,13 @@ before(async () => {
 after(() => sb.close());
 
 test('the sandbox sends some 18-digit PIN_IDs as JSON numbers (what the capture must survive)', async () => {
-  const acct = sb.data.adAccountIds()[0]!;
+  const acct = sb.data.adAccountIds()[0];
   const ads = sb.data.ads(acct).map((a) => String(a.id));
   const res = await fetch(`${sb.baseUrl}/ad_accounts/${acct}/ads/analytics?granularity=DAY&columns=PIN_ID,AD_ID,SPEND_IN_DOLLAR&start_date=2025-06-20&end_date=2025-06-21&${ads.map((a) => `ad_ids=${a}`).join('&')}`, {
     headers: { authorization: 'Bearer pina_sandbox' },
   });
   const text = await res.text();
-  const numeric = [...text.matchAll(/"PIN_ID":(\d+)/g)].map((m) => m[1]!);
+  const numeric = [...text.matchAll(/"PIN_ID":(\d+)/g)].map((m) => m[1]);
   assert.ok(numeric.length > 0, 'some PIN_IDs are numbers on the wire');
   for (const id of numeric) assert.equal(id.length, 18);
   assert.ok(numeric.some((id) => String(Number(id)) !== id), 'some of them do not survive a plain JSON.parse');
@@ -45,7 +45,7 @@ test('capture --once: PIN_ID / AD_ID of sync analytics, pin analytics and report
   await run(process.execPath, ['dist/main.js', 'capture', '--config', join(dir, 'config.json'), '--state', join(dir, 'state.json'), '--streams', streams.join(','), '--once', '--output', out], { maxBuffer: 64 << 20 });
   const docs = (s: string) => readFileSync(join(out, `${s}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 
-  const acct = sb.data.adAccountIds()[0]!;
+  const acct = sb.data.adAccountIds()[0];
   const pinOfAd = new Map(sb.data.ads(acct).map((a) => [String(a.id), String(a.pin_id)]));
   const ad = docs('ad_analytics');
   assert.ok(ad.length > 0);

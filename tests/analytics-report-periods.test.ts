@@ -36,7 +36,7 @@ const keyOf = (r: CustomReport, d: Record<string, unknown>) => JSON.stringify(cu
 
 /** The sandbox's rows for one report window, computed on a day the API accepts that window. */
 function expectedRows(r: CustomReport, start: string, end: string): Record<string, unknown>[] {
-  const acct = sb.data.adAccountIds()[0]!;
+  const acct = sb.data.adAccountIds()[0];
   sb.control({ action: 'today', today: end });
   try {
     // Every report is one ad account's: the connector names it on rows whose file does not.
@@ -65,9 +65,9 @@ test('WEEK / MONTH / TOTAL report windows: whole periods, fixed TOTAL blocks, no
   // Same windows whichever day within the lookback the poll runs: the keys of a period are stable.
   for (const [today, cursor] of [['2025-07-01', T1], ['2025-07-03', '2025-07-02'], ['2025-07-31', '2025-07-30']] as const) {
     const w = pollWindows({ today, startDate: '2024-01-01', cursor, lookbackDays: 7, limits: REPORT_LIMITS, granularity: 'MONTH' });
-    assert.equal(w[0]!.start.slice(8), '01', `${today}: MONTH windows start on the 1st (${w[0]!.start})`);
+    assert.equal(w[0].start.slice(8), '01', `${today}: MONTH windows start on the 1st (${w[0].start})`);
     const wk = pollWindows({ today, startDate: '2024-01-01', cursor, lookbackDays: 7, limits: REPORT_LIMITS, granularity: 'WEEK' });
-    assert.equal(new Date(`${wk[0]!.start}T00:00:00Z`).getUTCDay(), 1, `${today}: WEEK windows start on a Monday`);
+    assert.equal(new Date(`${wk[0].start}T00:00:00Z`).getUTCDay(), 1, `${today}: WEEK windows start on a Monday`);
   }
   // PRODUCT_ITEM (91 days back): April began before T2's floor (04-05) and was read whole on T1, so
   // T2 does not re-read a part of it; on a first read the part is all there is.
@@ -76,19 +76,19 @@ test('WEEK / MONTH / TOTAL report windows: whole periods, fixed TOTAL blocks, no
     { start: '2025-06-01', end: '2025-06-30' },
     { start: '2025-07-01', end: T2 },
   ]);
-  assert.equal(pollWindows({ today: T2, startDate: '2025-01-01', lookbackDays: 89, limits: PRODUCT_ITEM_LIMITS, granularity: 'MONTH' })[0]!.start, plusDays(T2, -91));
+  assert.equal(pollWindows({ today: T2, startDate: '2025-01-01', lookbackDays: 89, limits: PRODUCT_ITEM_LIMITS, granularity: 'MONTH' })[0].start, plusDays(T2, -91));
   // A stale cursor inside the cut period: its unread days are read from the floor.
-  assert.equal(pollWindows({ today: T2, startDate: '2025-01-01', cursor: '2025-04-10', lookbackDays: 0, limits: PRODUCT_ITEM_LIMITS, granularity: 'MONTH' })[0]!.start, '2025-04-11');
+  assert.equal(pollWindows({ today: T2, startDate: '2025-01-01', cursor: '2025-04-10', lookbackDays: 0, limits: PRODUCT_ITEM_LIMITS, granularity: 'MONTH' })[0].start, '2025-04-11');
 });
 
 test('TOTAL custom report schema: keyed by START_DATE, with END_DATE', () => {
-  const def = customReportDef(REPORTS[3]!);
+  const def = customReportDef(REPORTS[3]);
   assert.deepEqual(def.key, ['/CAMPAIGN_ID', '/START_DATE']);
   const s = streamSchema(def) as { required: string[]; properties: Record<string, { format?: string }> };
   assert.deepEqual(s.required, ['CAMPAIGN_ID', 'START_DATE']);
   assert.ok(s.properties.END_DATE, 'END_DATE is declared');
-  assert.equal(s.properties.START_DATE!.format, 'date');
-  assert.equal(s.properties.END_DATE!.format, 'date');
+  assert.equal(s.properties.START_DATE.format, 'date');
+  assert.equal(s.properties.END_DATE.format, 'date');
 });
 
 test('two polls days apart, with lookback re-reads: one document per period, equal to the whole period', async () => {
@@ -98,21 +98,21 @@ test('two polls days apart, with lookback re-reads: one document per period, equ
   const first = await runBindings(config1, streams, log);
   sb.control({ action: 'today', today: T2 });
   const config2 = { ...config1, advanced: { ...config1.advanced, today: T2 } };
-  const states = Object.fromEntries(streams.map((s) => [s, first.passes[s]!.state]));
+  const states = Object.fromEntries(streams.map((s) => [s, first.passes[s].state]));
   const second = await runBindings(config2, streams, log, states);
 
   for (const r of REPORTS) {
     const s = `custom_${r.name}`;
     // Merge by key, the later document replacing the earlier (a Flow collection's reduction).
     const merged = new Map<string, Record<string, unknown>>();
-    for (const d of [...first.passes[s]!.docs, ...second.passes[s]!.docs]) merged.set(keyOf(r, d), d);
-    assert.ok(second.passes[s]!.docs.length > 0, `${s}: the second poll re-read something`);
+    for (const d of [...first.passes[s].docs, ...second.passes[s].docs]) merged.set(keyOf(r, d), d);
+    assert.ok(second.passes[s].docs.length > 0, `${s}: the second poll re-read something`);
 
     // The truth: every period from the first window read through T2, each read whole (or, for a
     // period the API floor cut on the first read, from that floor).
     const windows = pollWindows({ today: T1, startDate: '2024-06-01', lookbackDays: 89, limits: r.level === 'PRODUCT_ITEM' ? PRODUCT_ITEM_LIMITS : REPORT_LIMITS, granularity: r.granularity });
     const expected = new Map<string, Record<string, unknown>>();
-    const periods = r.granularity === 'TOTAL' ? [...windows.slice(0, -1), { start: windows.at(-1)!.start, end: T2 }] : periodsOf(r.granularity, windows[0]!.start, T2);
+    const periods = r.granularity === 'TOTAL' ? [...windows.slice(0, -1), { start: windows.at(-1)!.start, end: T2 }] : periodsOf(r.granularity, windows[0].start, T2);
     for (const p of periods) for (const e of expectedRows(r, p.start, p.end)) expected.set(keyOf(r, e), e);
     assert.ok(expected.size > 0, `${s}: the sandbox holds rows`);
     assert.deepEqual([...merged.keys()].sort(), [...expected.keys()].sort(), `${s}: one document per period, no duplicate or missing period`);

@@ -50,8 +50,8 @@ test('async reports: windows back to 913 days, rows keep their ids, numbers matc
   const config = sandboxConfig(sb.baseUrl, { start_date: '2022-01-01', custom_reports: [custom], advanced: fast });
   sb.resetStats();
   const run = await runBindings(config, ['campaign_analytics_report', 'custom_ad_groups_7d', 'campaign_analytics'], log);
-  const report = run.passes.campaign_analytics_report!;
-  const sync = run.passes.campaign_analytics!;
+  const report = run.passes.campaign_analytics_report;
+  const sync = run.passes.campaign_analytics;
 
   // 914 days back in ≤186-day windows: 5 reports per account (the sandbox refuses anything wider or older).
   const reqs = sb.requests();
@@ -61,7 +61,7 @@ test('async reports: windows back to 913 days, rows keep their ids, numbers matc
   const firstDownload = reqs.findIndex((r) => r.operationId === 'report/download');
   assert.ok(reqs.slice(0, firstDownload).filter((r) => r.method === 'POST').length >= 3, 'reports run concurrently');
   const dates = report.docs.map((d) => String(d.DATE)).sort();
-  assert.ok(dates[0]! >= plusDays(TODAY, -913) && dates[0]! < plusDays(TODAY, -700), `oldest report day ${dates[0]}`);
+  assert.ok(dates[0] >= plusDays(TODAY, -913) && dates[0] < plusDays(TODAY, -700), `oldest report day ${dates[0]}`);
   assert.equal(dates.at(-1), TODAY);
   for (const d of report.docs) {
     assert.equal(typeof d.CAMPAIGN_ID, 'string');
@@ -85,7 +85,7 @@ test('async reports: windows back to 913 days, rows keep their ids, numbers matc
   assert.ok(compared > sync.docs.length * 20, `compared ${compared} values`);
 
   // Custom report (AD_GROUP, click/view windows 7): the sync API with the same attribution agrees.
-  const cust = run.passes.custom_ad_groups_7d!;
+  const cust = run.passes.custom_ad_groups_7d;
   const attribution = { ...config.attribution, click_window_days: 7, view_window_days: 7 };
   const custKeyed = index('AD_GROUP_ID', cust.docs);
   let differsFromDefault = 0;
@@ -108,7 +108,7 @@ test('async reports: windows back to 913 days, rows keep their ids, numbers matc
   sb.resetStats();
   const again = await runBindings(config, ['campaign_analytics_report'], log, { campaign_analytics_report: report.state });
   assert.equal(sb.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/reports')).length, 2);
-  const second = again.passes.campaign_analytics_report!;
+  const second = again.passes.campaign_analytics_report;
   assert.equal(second.docs.map((d) => String(d.DATE)).sort()[0], plusDays(TODAY, -30));
   const oldByKey = index('CAMPAIGN_ID', report.docs);
   const changed = second.docs.filter((d) => d.DATE === restated && JSON.stringify(d) !== JSON.stringify(oldByKey.get(key('CAMPAIGN_ID', d))));
@@ -122,7 +122,7 @@ test('report file downloads never carry the Authorization header and survive a t
   try {
     const config = sandboxConfig(shortSb.baseUrl, { start_date: plusDays(TODAY, -20), advanced: fast });
     const run = await runBindings(config, ['ad_group_report'], log);
-    const docs = run.passes.ad_group_report!.docs;
+    const docs = run.passes.ad_group_report.docs;
     assert.ok(docs.length > 0);
     assert.equal(Object.values(shortSb.stats().faults).reduce((a, b) => a + b, 0), 1, 'the truncation was injected');
     assert.equal(index('AD_GROUP_ID', docs).size, new Set(docs.map((d) => key('AD_GROUP_ID', d))).size);

@@ -54,7 +54,7 @@ test('sync analytics: every (entity, day) row of every status, batched ≤250 id
   const start = plusDays(TODAY, -89);
 
   for (const l of LEVELS) {
-    const pass = first.passes[l.stream]!;
+    const pass = first.passes[l.stream];
     const got = byKey(pass.docs, l.idCol);
     for (const id of sb.data.adAccountIds()) {
       const expected = sb.expectedAnalyticsRows({ level: l.level, adAccountId: id, startDate: start, endDate: TODAY, columns: [...SYNC_ANALYTICS_COLUMNS], attribution });
@@ -99,29 +99,29 @@ test('sync analytics: every (entity, day) row of every status, batched ≤250 id
   for (const r of sb.requests().filter((x) => /\/analytics$/.test(x.path) && x.path.includes('/ad_accounts/'))) {
     assert.ok(Buffer.byteLength(`${sb.baseUrl}${r.path}?${r.query}`) < 8192, `${r.path}: URL under 8 KB`);
   }
-  const perCall = Number(/of ≤(\d+)/.exec(plans[3]!.reason!)![1]);
+  const perCall = Number(/of ≤(\d+)/.exec(plans[3].reason!)![1]);
   assert.ok(perCall >= 140 && perCall <= 250, `${perCall} ids per call`);
   // Calls: 1 per account for the account level, ceil(ids/perCall) per account for the others.
   const perAccount = { campaigns: 2, ad_groups: 26, ads: 260 };
   const expectedCalls = 2 * (1 + Math.ceil(perAccount.campaigns / perCall) + Math.ceil(perAccount.ad_groups / perCall) + Math.ceil(perAccount.ads / perCall));
   assert.equal(reqs.length, expectedCalls);
   assert.equal(plans.reduce((n, p) => n + (p.calls ?? 0), 0), expectedCalls, 'the plan announced the calls made');
-  assert.match(plans[3]!.reason!, /260 ids → 2 batch\(es\) of ≤\d+ × 1 window/);
+  assert.match(plans[3].reason!, /260 ids → 2 batch\(es\) of ≤\d+ × 1 window/);
 
   // Conversions attributed late: a day 10 days back changes; the next poll re-reads it.
   const restated = plusDays(TODAY, -10);
   sb.restate({ date: restated, factor: 3 });
   sb.resetStats();
-  const states = Object.fromEntries(LEVELS.map((l) => [l.stream, first.passes[l.stream]!.state]));
+  const states = Object.fromEntries(LEVELS.map((l) => [l.stream, first.passes[l.stream].state]));
   const second = await runBindings(config, LEVELS.map((l) => l.stream), log, states);
   for (const l of LEVELS) {
-    const pass = second.passes[l.stream]!;
+    const pass = second.passes[l.stream];
     const oldest = pass.docs.map((d) => String(d.DATE)).sort()[0];
     assert.equal(oldest, plusDays(TODAY, -14), `${l.stream}: re-reads the 14-day lookback only`);
     for (const id of sb.data.adAccountIds()) {
       const expected = sb.expectedAnalyticsRows({ level: l.level, adAccountId: id, startDate: restated, endDate: restated, columns: [...SYNC_ANALYTICS_COLUMNS], attribution });
       const got = byKey(pass.docs, l.idCol);
-      const before = byKey(first.passes[l.stream]!.docs, l.idCol);
+      const before = byKey(first.passes[l.stream].docs, l.idCol);
       let changed = 0;
       for (const e of expected) {
         const k = keyOf(l.idCol)(e);
@@ -136,7 +136,7 @@ test('sync analytics: every (entity, day) row of every status, batched ≤250 id
 test('user_account_analytics and pin_analytics: daily rows; a refused pin analytics endpoint fails nothing', async () => {
   const config = sandboxConfig(sb.baseUrl, { start_date: '2025-06-01', advanced: { today: TODAY } });
   const run = await runBindings(config, ['user_account_analytics', 'pin_analytics'], log);
-  const user = run.passes.user_account_analytics!;
+  const user = run.passes.user_account_analytics;
   assert.equal(user.docs.length, 30);
   for (const d of user.docs) {
     assert.match(String(d.date), /^2025-06-/);
@@ -144,7 +144,7 @@ test('user_account_analytics and pin_analytics: daily rows; a refused pin analyt
     assert.equal(typeof (d.metrics as Record<string, unknown>).IMPRESSION, 'number');
   }
   assert.deepEqual(user.state, { version: 2, subtasks: { user: { lastDay: TODAY } } });
-  const pins = run.passes.pin_analytics!;
+  const pins = run.passes.pin_analytics;
   const pinIds = new Set(sb.data.boards().flatMap((b) => sb.data.boardPins(String(b.id)).map((p) => String(p.id))));
   assert.equal(pins.docs.length, pinIds.size * 30);
   for (const d of pins.docs.slice(0, 50)) {
@@ -159,9 +159,9 @@ test('user_account_analytics and pin_analytics: daily rows; a refused pin analyt
   try {
     const cfg = sandboxConfig(refusing.baseUrl, { start_date: '2025-06-01', advanced: { today: TODAY } });
     const r = await runBindings(cfg, ['pin_analytics', 'user_account_analytics'], log);
-    assert.equal(r.passes.pin_analytics!.docs.length, 0);
-    assert.deepEqual(r.passes.pin_analytics!.state, { version: 2, subtasks: {} }, 'no cursor advanced');
-    assert.equal(r.passes.user_account_analytics!.docs.length, 30);
+    assert.equal(r.passes.pin_analytics.docs.length, 0);
+    assert.deepEqual(r.passes.pin_analytics.state, { version: 2, subtasks: {} }, 'no cursor advanced');
+    assert.equal(r.passes.user_account_analytics.docs.length, 30);
   } finally {
     await refusing.close();
   }
@@ -192,5 +192,5 @@ test('a pass stopped after its first account resumes there: the finished account
     { account: first, start: plusDays(TODAY, -5) },
     { account: second, start: plusDays(TODAY, -89) },
   ]);
-  assert.deepEqual(resumed.passes.ad_group_analytics!.state, { version: 2, subtasks: { [`ad_account:${first}`]: { lastDay: TODAY }, [`ad_account:${second}`]: { lastDay: TODAY } } });
+  assert.deepEqual(resumed.passes.ad_group_analytics.state, { version: 2, subtasks: { [`ad_account:${first}`]: { lastDay: TODAY }, [`ad_account:${second}`]: { lastDay: TODAY } } });
 });

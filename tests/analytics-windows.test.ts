@@ -9,7 +9,7 @@ const today = '2025-06-30';
 test('first poll starts at start_date clamped to today−89 and is one ≤90-day window', () => {
   const w = pollWindows({ today, startDate: '2020-01-01', lookbackDays: 30, limits: SYNC_LIMITS });
   assert.deepEqual(w, [{ start: '2025-04-02', end: today }]);
-  assert.equal(daysBetween(w[0]!.start, w[0]!.end) + 1, 90);
+  assert.equal(daysBetween(w[0].start, w[0].end) + 1, 90);
   // A recent start_date wins over the API floor.
   assert.deepEqual(pollWindows({ today, startDate: '2025-06-01', lookbackDays: 30, limits: SYNC_LIMITS }), [{ start: '2025-06-01', end: today }]);
 });
@@ -28,11 +28,11 @@ test('later polls re-read the lookback before the cursor, and today always', () 
 
 test('report windows: ≤186 days, ≤913 days back, contiguous and complete', () => {
   const w = pollWindows({ today, startDate: '2000-01-01', lookbackDays: 30, limits: REPORT_LIMITS });
-  assert.equal(w[0]!.start, plusDays(today, -913));
+  assert.equal(w[0].start, plusDays(today, -913));
   assert.equal(w.at(-1)!.end, today);
   for (let i = 0; i < w.length; i++) {
-    assert.ok(daysBetween(w[i]!.start, w[i]!.end) + 1 <= 186);
-    if (i) assert.equal(w[i]!.start, plusDays(w[i - 1]!.end, 1));
+    assert.ok(daysBetween(w[i].start, w[i].end) + 1 <= 186);
+    if (i) assert.equal(w[i].start, plusDays(w[i - 1].end, 1));
   }
   assert.equal(w.length, Math.ceil(914 / 186));
   assert.deepEqual(reportLimits('PRODUCT_ITEM', 'DAY'), { maxBack: 91, maxRange: 31 });
@@ -63,9 +63,9 @@ test('planner batches ids ≤250 per call and counts batches × windows per acco
     limits: SYNC_LIMITS,
     batch: 250,
   });
-  assert.equal(p.accounts[0]!.batches.length, 12);
-  assert.equal(p.accounts[1]!.entities, 251);
-  assert.equal(p.accounts[1]!.batches.length, 2);
+  assert.equal(p.accounts[0].batches.length, 12);
+  assert.equal(p.accounts[1].entities, 251);
+  assert.equal(p.accounts[1].batches.length, 2);
   assert.ok(p.accounts.every((a) => a.batches.every((b) => b.length <= 250)));
   assert.equal(p.calls, 12 + 2 + 0);
   assert.match(p.reason, /account 1: 3000 ids → 12 batch\(es\) of ≤250 × 1 window/);
@@ -75,13 +75,13 @@ test('planner batches ids ≤250 per call and counts batches × windows per acco
 
 test('WEEK and MONTH report windows hold whole periods, so no period is split across requests', () => {
   const weeks = pollWindows({ today, startDate: '2024-01-10', lookbackDays: 30, limits: REPORT_LIMITS, granularity: 'WEEK' });
-  assert.equal(weeks[0]!.start, '2024-01-08'); // the Monday of 2024-01-10's week
+  assert.equal(weeks[0].start, '2024-01-08'); // the Monday of 2024-01-10's week
   for (let i = 0; i < weeks.length; i++) {
-    const w = weeks[i]!;
+    const w = weeks[i];
     assert.ok(daysBetween(w.start, w.end) + 1 <= 186, `${w.start}..${w.end}`);
     assert.equal(new Date(`${w.start}T00:00:00Z`).getUTCDay(), 1, `${w.start} is a Monday`);
     if (i < weeks.length - 1) assert.equal(new Date(`${w.end}T00:00:00Z`).getUTCDay(), 0, `${w.end} is a Sunday`);
-    if (i) assert.equal(w.start, plusDays(weeks[i - 1]!.end, 1));
+    if (i) assert.equal(w.start, plusDays(weeks[i - 1].end, 1));
   }
   assert.equal(weeks.at(-1)!.end, today);
   const months = pollWindows({ today, startDate: '2024-01-10', lookbackDays: 30, limits: REPORT_LIMITS, granularity: 'MONTH' });
@@ -93,8 +93,8 @@ test('WEEK and MONTH report windows hold whole periods, so no period is split ac
   // At the API floor the first period starts at the floor (it cannot be read whole).
   const floor = plusDays(today, -913);
   const old = pollWindows({ today, startDate: '2000-01-01', lookbackDays: 30, limits: REPORT_LIMITS, granularity: 'MONTH' });
-  assert.equal(old[0]!.start, floor);
-  assert.ok(old[1]!.start.endsWith('-01'));
+  assert.equal(old[0].start, floor);
+  assert.ok(old[1].start.endsWith('-01'));
   // A later poll re-reads the lookback from the start of its period.
   assert.deepEqual(pollWindows({ today, startDate: '2020-01-01', cursor: today, lookbackDays: 7, limits: REPORT_LIMITS, granularity: 'MONTH' }), [{ start: '2025-06-01', end: today }]);
 });

@@ -43,7 +43,7 @@ async function capture(state: unknown): Promise<{ run: Run; docs: Record<string,
   let reduced: Doc = structuredClone(state) as Doc;
   const checkpoints: Doc[] = [];
   for (const r of run.responses) {
-    if (r.captured) docs[STREAMS[r.captured.binding as number]!]!.push(r.captured.doc as Doc);
+    if (r.captured) docs[STREAMS[r.captured.binding as number]].push(r.captured.doc as Doc);
     if (r.checkpoint) {
       checkpoints.push(r.checkpoint.state.updated as Doc);
       reduced = applyMergePatch(reduced, r.checkpoint.state.updated) as Doc;
@@ -54,8 +54,8 @@ async function capture(state: unknown): Promise<{ run: Run; docs: Record<string,
 
 test('previous-connector state: entity streams resume after updated_time, analytics from DATE/date less the lookback, others fresh; old keys removed', async () => {
   const fresh = await capture({});
-  const times = fresh.docs.campaigns!.map((d) => Number(d.updated_time)).sort((a, b) => a - b);
-  const cursor = times[Math.floor(times.length / 2)]!;
+  const times = fresh.docs.campaigns.map((d) => Number(d.updated_time)).sort((a, b) => a - b);
+  const cursor = times[Math.floor(times.length / 2)];
   const previous = {
     campaigns: { updated_time: cursor },
     ad_groups: { updated_time: 1685577600.0 }, // not bound in this capture: removed all the same
@@ -66,32 +66,32 @@ test('previous-connector state: entity streams resume after updated_time, analyt
 
   const info = resumed.run.logs.filter((l) => /previous connector's state/.test(String(l.msg)));
   assert.equal(info.length, 1, 'one info line');
-  assert.match(String(info[0]!.msg), /campaigns \(after updated_time/);
-  assert.match(String(info[0]!.msg), /ad_analytics \(from 2025-06-20\)/);
+  assert.match(String(info[0].msg), /campaigns \(after updated_time/);
+  assert.match(String(info[0].msg), /ad_analytics \(from 2025-06-20\)/);
 
   // Campaigns: exactly those updated at or after the old cursor; with what the old connector had
   // (the ones before it), the collection equals a fresh capture's.
-  const want = fresh.docs.campaigns!.filter((d) => Number(d.updated_time) >= cursor).map((d) => d.id).sort();
-  assert.deepEqual(resumed.docs.campaigns!.map((d) => d.id).sort(), want);
-  assert.ok(want.length < fresh.docs.campaigns!.length);
+  const want = fresh.docs.campaigns.filter((d) => Number(d.updated_time) >= cursor).map((d) => d.id).sort();
+  assert.deepEqual(resumed.docs.campaigns.map((d) => d.id).sort(), want);
+  assert.ok(want.length < fresh.docs.campaigns.length);
 
   // Analytics: from the old cursor less the 2-day lookback, through today.
   const days = (docs: Doc[], f: string) => [...new Set(docs.map((d) => String(d[f])))].sort();
   // The lookback re-reads the cursor's last 2 days: from the day before the old cursor.
-  assert.deepEqual(days(resumed.docs.ad_analytics!, 'DATE')[0], plusDays(TODAY, -11));
-  assert.deepEqual(days(resumed.docs.ad_analytics!, 'DATE').at(-1), TODAY);
-  assert.deepEqual(days(resumed.docs.user_account_analytics!, 'date'), days(fresh.docs.user_account_analytics!, 'date').filter((d) => d >= plusDays(TODAY, -6)));
-  const freshRows = new Map(fresh.docs.ad_analytics!.map((d) => [`${String(d.AD_ID)}|${String(d.DATE)}`, d]));
-  for (const d of resumed.docs.ad_analytics!) assert.deepEqual(d, freshRows.get(`${String(d.AD_ID)}|${String(d.DATE)}`));
+  assert.deepEqual(days(resumed.docs.ad_analytics, 'DATE')[0], plusDays(TODAY, -11));
+  assert.deepEqual(days(resumed.docs.ad_analytics, 'DATE').at(-1), TODAY);
+  assert.deepEqual(days(resumed.docs.user_account_analytics, 'date'), days(fresh.docs.user_account_analytics, 'date').filter((d) => d >= plusDays(TODAY, -6)));
+  const freshRows = new Map(fresh.docs.ad_analytics.map((d) => [`${String(d.AD_ID)}|${String(d.DATE)}`, d]));
+  for (const d of resumed.docs.ad_analytics) assert.deepEqual(d, freshRows.get(`${String(d.AD_ID)}|${String(d.DATE)}`));
 
   // Streams without a usable old cursor start fresh.
-  assert.equal(resumed.docs.boards!.length, fresh.docs.boards!.length);
+  assert.equal(resumed.docs.boards.length, fresh.docs.boards.length);
 
   // The first checkpoint deletes every old top-level key; none is left in the reduced state.
-  const first = resumed.checkpoints[0]!;
+  const first = resumed.checkpoints[0];
   for (const k of Object.keys(previous)) assert.equal(first[k], null, `first checkpoint removes ${k}`);
   assert.deepEqual(Object.keys(resumed.reduced), ['bindingStateV1']);
   const bs = resumed.reduced.bindingStateV1 as Record<string, Doc>;
-  assert.deepEqual(bs.campaigns!.inherited, { updatedTime: cursor, idsAtUpdatedTime: [] });
-  assert.deepEqual(bs.ad_analytics!.inherited, { lastDay: plusDays(TODAY, -10) });
+  assert.deepEqual(bs.campaigns.inherited, { updatedTime: cursor, idsAtUpdatedTime: [] });
+  assert.deepEqual(bs.ad_analytics.inherited, { lastDay: plusDays(TODAY, -10) });
 });

@@ -33,12 +33,12 @@ test('a session with every entity binding captures every entity the sandbox hold
   const want = expectedIds(sb);
   for (const stream of ENTITY_STREAMS) {
     const got = capturedIds(docs, stream);
-    assert.ok(want[stream]!.length > 0, `sandbox holds ${stream}`);
+    assert.ok(want[stream].length > 0, `sandbox holds ${stream}`);
     assert.deepEqual(got, want[stream], `${stream}: captured ids equal the sandbox's`);
   }
   // Every status, not just the API's ACTIVE/PAUSED default.
   for (const s of ['campaigns', 'ad_groups', 'ads']) {
-    const statuses = new Set(docs[s]!.map((d) => d.status));
+    const statuses = new Set(docs[s].map((d) => d.status));
     for (const st of ['ARCHIVED', 'DRAFT']) assert.ok(statuses.has(st), `${s} include ${st}`);
   }
   for (const [stream, list] of Object.entries(docs)) {
@@ -46,8 +46,8 @@ test('a session with every entity binding captures every entity the sandbox hold
       for (const [k, v] of Object.entries(d)) if (k === 'id' || k.endsWith('_id')) assert.ok(v === null || typeof v === 'string', `${stream}.${k} is a string`);
     }
   }
-  for (const f of docs.catalogs_feeds!) assert.equal(f.credentials, undefined, 'feed credentials are dropped');
-  for (const s of docs.board_sections!) assert.equal(typeof s.board_id, 'string');
+  for (const f of docs.catalogs_feeds) assert.equal(f.credentials, undefined, 'feed credentials are dropped');
+  for (const s of docs.board_sections) assert.equal(typeof s.board_id, 'string');
 
   // Requests: within page_size limits, only parameters the OpenAPI defines, nothing refused.
   const log = sb.requests();
@@ -56,7 +56,7 @@ test('a session with every entity binding captures every entity the sandbox hold
     assert.equal(r.status, 200, `${r.method} ${r.path}?${r.query} answered ${r.status}`);
     const op = OPERATIONS.get(r.operationId);
     assert.ok(op, `known operation ${r.operationId}`);
-    const allowed = new Set(op!.parameters.filter((p) => p.in === 'query').map((p) => p.name));
+    const allowed = new Set(op.parameters.filter((p) => p.in === 'query').map((p) => p.name));
     const q = new URLSearchParams(r.query);
     for (const name of q.keys()) assert.ok(allowed.has(name), `${r.operationId}: parameter ${name} is defined`);
     const ps = q.get('page_size');
@@ -67,18 +67,18 @@ test('a session with every entity binding captures every entity the sandbox hold
 
 test('a second poll emits only the campaigns, ad groups and ads that changed', async () => {
   const first = await capture(sb, sandboxConfig(sb), undefined, ['campaigns', 'ad_groups', 'ads']);
-  assert.ok(first.docs.campaigns!.length > 0);
+  assert.ok(first.docs.campaigns.length > 0);
   const again = await capture(sb, sandboxConfig(sb), first.state, ['campaigns', 'ad_groups', 'ads']);
   assert.equal(Object.values(again.docs).flat().length, 0, 'nothing changed, nothing emitted');
 
   const [acct] = sb.data.adAccountIds();
-  const mutated = sb.control({ action: 'mutate', entity: 'campaigns', adAccountId: acct!, count: 2 }).ids as string[];
-  const added = sb.control({ action: 'add', entity: 'ads', adAccountId: acct!, count: 3 });
-  const archived = sb.control({ action: 'mutate', entity: 'ad_groups', adAccountId: acct!, count: 1, set: { status: 'ARCHIVED' } }).ids as string[];
+  const mutated = sb.control({ action: 'mutate', entity: 'campaigns', adAccountId: acct, count: 2 }).ids as string[];
+  const added = sb.control({ action: 'add', entity: 'ads', adAccountId: acct, count: 3 });
+  const archived = sb.control({ action: 'mutate', entity: 'ad_groups', adAccountId: acct, count: 1, set: { status: 'ARCHIVED' } }).ids as string[];
   const third = await capture(sb, sandboxConfig(sb), again.state, ['campaigns', 'ad_groups', 'ads']);
   assert.deepEqual(capturedIds(third.docs, 'campaigns'), [...mutated].sort());
   assert.deepEqual(capturedIds(third.docs, 'ad_groups'), [...archived].sort());
-  assert.equal(third.docs.ad_groups![0]!.status, 'ARCHIVED');
+  assert.equal(third.docs.ad_groups[0].status, 'ARCHIVED');
   assert.equal(third.docs.ads?.length, 3, `the 3 added ads (${JSON.stringify(added)})`);
 
 });

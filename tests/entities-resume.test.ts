@@ -17,7 +17,7 @@ for (const stream of ['boards', 'board_section_pins', 'keywords', 'campaigns', '
     const pageSize = 4;
     const cfg = sandboxConfig(sb, { page_size: pageSize, parallel_requests: 3 });
     const full = await runPass(cfg, stream);
-    const want = expectedIds(sb)[stream]!;
+    const want = expectedIds(sb)[stream];
     assert.deepEqual([...new Set(idsOf(full.docs, stream))].sort(), want);
     const pages = Math.ceil(want.length / pageSize);
     assert.ok(pages > 2 && full.checkpoints >= pages, `${stream}: a checkpoint per page (${full.checkpoints} for ${pages} pages)`);
@@ -70,5 +70,5 @@ test('account_ids limits the ads streams to those accounts', async () => {
   const acc = await runPass(cfg, 'ad_accounts');
   assert.deepEqual(idsOf(acc.docs, 'ad_accounts'), [one]);
   const camps = await runPass(cfg, 'campaigns');
-  assert.deepEqual(idsOf(camps.docs, 'campaigns').sort(), sb.data.campaigns(one!).map((c) => String(c.id)).sort());
+  assert.deepEqual(idsOf(camps.docs, 'campaigns').sort(), sb.data.campaigns(one).map((c) => String(c.id)).sort());
 });

@@ -71,7 +71,7 @@ const only = (obj: Record<string, unknown>, allowed: string[] | Set<string>, whe
 export function assertProtocolResponse(res: Record<string, any>): string {
   const keys = Object.keys(res);
   assert.equal(keys.length, 1, `response must carry exactly one message: ${keys.join(',')}`);
-  const type = keys[0]!;
+  const type = keys[0];
   const body = res[type];
   assert.equal(typeof body, 'object');
   switch (type) {

@@ -51,7 +51,7 @@ test('serve: spec, discover and validate errors over gRPC; SIGTERM exits 0', asy
     let buf = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
       buf += d;
-      if (buf.includes('\n')) resolve(buf.split('\n')[0]!);
+      if (buf.includes('\n')) resolve(buf.split('\n')[0]);
     });
   });
   const { port } = JSON.parse(first) as { port: number };
@@ -61,14 +61,14 @@ test('serve: spec, discover and validate errors over gRPC; SIGTERM exits 0', asy
   const unary = await rpc(port, [internal, { discover: { connector_type: 'IMAGE', config_json: JSON.stringify(GOOD_CONFIG) } }]);
   assert.equal(unary.error, undefined, stderr);
   assert.equal(unary.responses.length, 2);
-  assert.equal(unary.responses[0]!.spec.protocol, 3032023);
-  assert.equal(JSON.parse(unary.responses[0]!.spec.config_schema_json).properties.credentials.discriminator.propertyName, 'auth_method');
-  const names = unary.responses[1]!.discovered.bindings.map((b: Msg) => b.recommended_name);
+  assert.equal(unary.responses[0].spec.protocol, 3032023);
+  assert.equal(JSON.parse(unary.responses[0].spec.config_schema_json).properties.credentials.discriminator.propertyName, 'auth_method');
+  const names = unary.responses[1].discovered.bindings.map((b: Msg) => b.recommended_name);
   assert.ok(names.includes('ad_analytics') && names.includes('catalogs_feeds'));
 
   const bad = await rpc(port, [internal, { validate: { config_json: JSON.stringify(GOOD_CONFIG), bindings: [{ resource_config_json: '{"stream":"boards","syncMode":"incremental"}' }] } }]);
   assert.equal(bad.error?.code, grpc.status.INTERNAL);
-  assert.match(bad.error!.details, /binding 0 \(stream "boards"\): syncMode "incremental" is not supported/);
+  assert.match(bad.error.details, /binding 0 \(stream "boards"\): syncMode "incremental" is not supported/);
 
   // Calls are independent: the server keeps serving after a failed one.
   const again = await rpc(port, [internal]);
@@ -101,7 +101,7 @@ test('gRPC session: opened, captured, checkpoints; ending the request stream fin
       endAfter: (rs) => rs.filter((r) => r.captured).length >= 30,
     });
     assert.equal(error, undefined);
-    assert.ok(responses[0]!.spec && responses[1]!.opened);
+    assert.ok(responses[0].spec && responses[1].opened);
     assert.ok(responses.at(-1)!.checkpoint, 'last message is a checkpoint');
     const beta = responses.filter((r) => r.captured?.binding === 1).map((r) => JSON.parse(r.captured.doc_json));
     assert.equal(beta[0].id, 'beta-0', 'bumped backfill (beta.v3) starts from empty state');

@@ -73,7 +73,7 @@ test('proto files keep Flow field numbers and json names', () => {
     assert.equal(f.id, id, `${type}.${field} number`);
     if (json) assert.equal(f.options?.json_name, json, `${type}.${field} json_name`);
   }
-  assert.equal(root.lookupType('flow.RangeSpec').fields.key_begin!.type, 'fixed32');
+  assert.equal(root.lookupType('flow.RangeSpec').fields.key_begin.type, 'fixed32');
   assert.equal(root.lookupEnum('flow.CaptureSpec.ConnectorType').values.IMAGE, 7);
 });
 
@@ -81,13 +81,13 @@ test('proto codec: spec and discover round-trip through the child', async () => 
   const run = await runProto([internalSpec, { discover: { name: 'acmeCo/x', connector_type: 'IMAGE', config_json: JSON.stringify(GOOD_CONFIG) } }]);
   assert.equal(run.code, 0, run.stderr);
   assert.equal(run.responses.length, 2);
-  const spec = run.responses[0]!.spec;
+  const spec = run.responses[0].spec;
   assert.equal(spec.protocol, 3032023);
   assert.deepEqual(JSON.parse(spec.config_schema_json).required, ['start_date', 'credentials']);
   assert.deepEqual(spec.resource_path_pointers, ['/stream']);
   assert.equal(spec.oauth2.provider, 'pinterest');
   assert.match(JSON.parse(spec.oauth2.access_token_headers_json_map.Authorization), /^Basic /);
-  const bindings = run.responses[1]!.discovered.bindings as Array<Record<string, any>>;
+  const bindings = run.responses[1].discovered.bindings as Array<Record<string, any>>;
   const boards = bindings.find((b) => b.recommended_name === 'boards')!;
   assert.deepEqual(JSON.parse(boards.resource_config_json), { stream: 'boards', syncMode: 'full_refresh', interval: 'PT24H' });
   assert.equal(JSON.parse(boards.document_schema_json)['x-infer-schema'], true);
@@ -121,7 +121,7 @@ test('proto codec: a session with state, range, captured docs and merge-patch ch
   };
   const run = await runProto([internalSpec, open], TEST_CONNECTOR, (n) => n >= 6);
   assert.equal(run.code, 0, run.stderr);
-  assert.ok(run.responses[1]!.opened);
+  assert.ok(run.responses[1].opened);
   const docs = run.responses.filter((r) => r.captured).map((r) => JSON.parse(r.captured.doc_json));
   assert.equal(docs[0].id, 'alpha-7');
   assert.deepEqual(docs[0].range, [0, 0x7fffffff]);

@@ -22,7 +22,7 @@ test('spec: internal spec then real spec, two responses, exit 0', async () => {
   assert.equal(run.code, 0, run.stderr);
   assert.equal(run.responses.length, 2);
   for (const r of run.responses) assert.equal(assertProtocolResponse(r), 'spec');
-  const spec = run.responses[1]!.spec;
+  const spec = run.responses[1].spec;
   assert.deepEqual(spec.resourcePathPointers, ['/stream']);
   assert.match(spec.documentationUrl, /^https:\/\//);
   const cs = spec.configSchema;
@@ -50,8 +50,8 @@ test('discover: every SPEC §4 stream with its key, schema and default resource 
   const run = await runJson([INTERNAL_SPEC, { discover: { name: 'acmeCo/source-pinterest', connectorType: 'IMAGE', config: GOOD_CONFIG } }]);
   assert.equal(run.code, 0, run.stderr);
   assert.equal(run.responses.length, 2);
-  assert.equal(assertProtocolResponse(run.responses[1]!), 'discovered');
-  const bindings = run.responses[1]!.discovered.bindings as Array<Record<string, any>>;
+  assert.equal(assertProtocolResponse(run.responses[1]), 'discovered');
+  const bindings = run.responses[1].discovered.bindings as Array<Record<string, any>>;
   const byName = new Map(bindings.map((b) => [b.recommendedName, b]));
   for (const name of SPEC4_STREAMS) assert.ok(byName.has(name), `stream ${name} discovered`);
   assert.equal(bindings.length, STREAMS.length);
@@ -71,7 +71,7 @@ test('discover: custom reports become custom_<name> streams', async () => {
   const config = { ...GOOD_CONFIG, custom_reports: [{ name: 'spend', level: 'CAMPAIGN', columns: ['SPEND_IN_DOLLAR'] }] };
   const run = await runJson([INTERNAL_SPEC, { discover: { config } }]);
   assert.equal(run.code, 0, run.stderr);
-  const b = run.responses[1]!.discovered.bindings.find((x: any) => x.recommendedName === 'custom_spend');
+  const b = run.responses[1].discovered.bindings.find((x: any) => x.recommendedName === 'custom_spend');
   assert.ok(b);
   assert.deepEqual(b.key, ['/CAMPAIGN_ID', '/DATE']);
 });
@@ -89,7 +89,7 @@ test('validate: resourcePath per binding, in order', async () => {
     ], config),
   ]).finally(() => sb.close());
   assert.equal(run.code, 0, run.stderr);
-  assert.equal(assertProtocolResponse(run.responses[1]!), 'validated');
+  assert.equal(assertProtocolResponse(run.responses[1]), 'validated');
   assert.deepEqual(run.responses[1], { validated: { bindings: [{ resourcePath: ['campaigns'] }, { resourcePath: ['boards'] }, { resourcePath: ['ad_analytics'] }] } });
 });
 
@@ -134,7 +134,7 @@ test('apply: no-op answer, exit 0', async () => {
   const capture = { name: 'acmeCo/source-pinterest', connectorType: 'IMAGE', config: GOOD_CONFIG, bindings: [{ resourceConfig: { stream: 'boards' }, resourcePath: ['boards'], stateKey: 'boards' }] };
   const run = await runJson([INTERNAL_SPEC, { apply: { capture, version: '1:2:3', lastVersion: '' } }]);
   assert.equal(run.code, 0, run.stderr);
-  assert.equal(assertProtocolResponse(run.responses[1]!), 'applied');
+  assert.equal(assertProtocolResponse(run.responses[1]), 'applied');
 });
 
 test('bad requests: non-JSON line and unknown request type end with one error line, exit 1', async () => {

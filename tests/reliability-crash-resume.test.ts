@@ -88,7 +88,7 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-const docKey = (stream: string, d: Doc) => `${stream}|${[...reduceByKey([d], keys[stream]!).keys()][0]}`;
+const docKey = (stream: string, d: Doc) => `${stream}|${[...reduceByKey([d], keys[stream]).keys()][0]}`;
 
 test('SIGKILL at seeded random moments, restarts from the reduced checkpoints: identical collections, bounded re-emission', { timeout: 180_000 }, async () => {
   const stateKeys = streams.map(stateKey);
@@ -99,7 +99,7 @@ test('SIGKILL at seeded random moments, restarts from the reduced checkpoints: i
   const refT = transcript(ref.stdout, stateKeys);
   assert.equal(refT.discarded, 0, 'a clean stop ends on a checkpoint');
   const refCols: Record<string, Doc[]> = {};
-  for (const [b, d] of refT.committed) (refCols[streams[b]!] ??= []).push(d);
+  for (const [b, d] of refT.committed) (refCols[streams[b]] ??= []).push(d);
   const expected = reduceAll(refCols, keys);
   for (const s of streams) assert.ok((expected[s]?.size ?? 0) > 0, `reference captured ${s}`);
   const refDocs = refT.committed.length;
@@ -129,19 +129,19 @@ test('SIGKILL at seeded random moments, restarts from the reduced checkpoints: i
     let dups = 0;
     const dupsBy: Record<number, number> = {};
     for (const [b, d] of t.committed) {
-      const k = docKey(streams[b]!, d);
+      const k = docKey(streams[b], d);
       if (seen.has(k)) {
         dups++;
         dupsBy[b] = (dupsBy[b] ?? 0) + 1;
       }
-      committed.push([streams[b]!, d]);
+      committed.push([streams[b], d]);
     }
     // Per binding: no more than one checkpoint's worth (plus today's re-read rows).
     for (const [b, n] of Object.entries(dupsBy)) {
       const max = refT.maxRunPerBinding[Number(b)] ?? 0;
       assert.ok(n <= boundOf(Number(b)), `${streams[Number(b)]}: ${n} re-emitted after crash ${i} > its largest checkpoint run ${max} + ${todayRows[Number(b)] ?? 0} rows of today`);
     }
-    for (const [b, d] of t.committed) seen.add(docKey(streams[b]!, d));
+    for (const [b, d] of t.committed) seen.add(docKey(streams[b], d));
     if (i > 0) report.push(`after crash ${i}: ${dups} re-emitted (${Object.entries(dupsBy).map(([b, n]) => `${streams[Number(b)]} ${n}`).join(', ') || 'none'})`);
     report.push(`session ${i + 1}${last ? ' (to completion)' : ` (SIGKILL after ${killAt} docs read)`}: ${t.committed.length} committed, ${t.discarded} discarded, ${t.checkpoints.length} checkpoints`);
     state = reduceState(state, t.checkpoints);

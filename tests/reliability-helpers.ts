@@ -158,7 +158,7 @@ export function transcript(stdout: string, stateKeys: string[]): SessionTranscri
       const b = msg.captured.binding ?? 0;
       pending.push([b, msg.captured.doc]);
       run[b] = (run[b] ?? 0) + 1;
-      maxRun[b] = Math.max(maxRun[b] ?? 0, run[b]!);
+      maxRun[b] = Math.max(maxRun[b] ?? 0, run[b]);
     } else if (msg.checkpoint) {
       committed.push(...pending.splice(0));
       checkpoints.push(msg.checkpoint.state.updated);

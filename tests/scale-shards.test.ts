@@ -69,7 +69,7 @@ async function shard(keyBegin: number, keyEnd: number, only = streams, state: un
       }
       if (!line.startsWith('{"captured"')) return;
       const { captured } = JSON.parse(line) as { captured: { binding: number; doc: Doc } };
-      docs.get(only[captured.binding]!)!.push(JSON.stringify(captured.doc));
+      docs.get(only[captured.binding])!.push(JSON.stringify(captured.doc));
     },
   });
   return { docs, state: reduced };

@@ -90,7 +90,7 @@ test('documents built from the OpenAPI examples validate; broken ones do not', (
       assert.ok(v(doc), `${def.name}: ${JSON.stringify(v.errors)}`);
       checked++;
       const withoutKey = { ...doc };
-      delete withoutKey[field(def.key[0]!)];
+      delete withoutKey[field(def.key[0])];
       assert.equal(v(withoutKey), false, `${def.name}: a document without its key is rejected`);
       assert.equal(v([doc]), false, `${def.name}: a non-object is rejected`);
     }
@@ -159,20 +159,20 @@ test('report rows validate with their level keys; a row missing a targeting key 
 
 test('custom report schemas come from their columns and level', () => {
   const [camp, total, adg, hourly] = CUSTOM.map((r) => DEFS.find((d) => d.name === `custom_${r.name}`)!);
-  const s = schemaOf(camp!);
+  const s = schemaOf(camp);
   assert.deepEqual(Object.keys(s.properties).sort(), ['CAMPAIGN_ENTITY_STATUS', 'CAMPAIGN_ID', 'CAMPAIGN_NAME', 'DATE', 'SETTLED', 'SPEND_IN_DOLLAR', 'TOTAL_CLICKTHROUGH']);
   assert.deepEqual(s.required, ['CAMPAIGN_ID', 'DATE']);
   assert.deepEqual(s.properties.SPEND_IN_DOLLAR, { type: ['number', 'null'] });
   assert.deepEqual(s.properties.CAMPAIGN_NAME, { type: ['string', 'null'] });
-  const v = validator(camp!);
+  const v = validator(camp);
   assert.ok(v({ CAMPAIGN_ID: '1', DATE: '2024-02-03', SPEND_IN_DOLLAR: 1, CAMPAIGN_NAME: 'a', UNLISTED: true }));
   assert.equal(v({ CAMPAIGN_ID: 1, DATE: '2024-02-03' }), false);
 
-  assert.ok(!('DATE' in schemaOf(total!).properties), 'TOTAL granularity has no DATE');
-  const a = schemaOf(adg!);
+  assert.ok(!('DATE' in schemaOf(total).properties), 'TOTAL granularity has no DATE');
+  const a = schemaOf(adg);
   assert.deepEqual(a.required, ['AD_GROUP_ID', 'DATE', 'TARGETING_TYPE', 'TARGETING_VALUE']);
   assert.equal(a.properties.CAMPAIGN_ID.type.includes('string'), true);
-  const h = validator(hourly!);
+  const h = validator(hourly);
   assert.ok(h({ PRODUCT_ITEM_ID: '9', ADVERTISER_ID: '5', DATE: '2024-02-03 13:00:00', SPEND_IN_MICRO_DOLLAR: 5 }), 'hourly DATE carries a time');
 });
 

@@ -41,12 +41,12 @@ function collection(docs: Doc[], key: string[]): Map<string, Doc> {
 }
 
 test('each literal v1 shape reads into the named, versioned state', () => {
-  assert.deepEqual(migrateBindingState(V1.campaigns!.midUnit).state, {
+  assert.deepEqual(migrateBindingState(V1.campaigns.midUnit).state, {
     version: 2,
     subtasks: {},
     pass: { unit: [A0], nextPage: 'NDoxamlvbWFy', running: { updatedTime: 1721040981, ids: ['626000000000003'] } },
   });
-  assert.deepEqual(migrateBindingState(V1.campaigns!.completed).state, {
+  assert.deepEqual(migrateBindingState(V1.campaigns.completed).state, {
     version: 2,
     subtasks: {
       [`ad_account:${A0}`]: { updatedTime: 1721040981, idsAtUpdatedTime: ['626000000000003'] },
@@ -54,15 +54,15 @@ test('each literal v1 shape reads into the named, versioned state', () => {
     },
     lastPassCompletedAt: '2025-06-30T06:00:00.000Z',
   });
-  assert.deepEqual(migrateBindingState(V1.keywords!.midPass).state, { version: 2, subtasks: {}, pass: { unit: [A0, '2', '2680000000000000'], unitDone: true } });
-  assert.deepEqual(migrateBindingState(V1.ad_analytics!.midPass).state, { version: 2, subtasks: { [`ad_account:${A0}`]: { lastDay: TODAY } } });
-  assert.deepEqual(migrateBindingState(V1.user_account_analytics!.completed).state, {
+  assert.deepEqual(migrateBindingState(V1.keywords.midPass).state, { version: 2, subtasks: {}, pass: { unit: [A0, '2', '2680000000000000'], unitDone: true } });
+  assert.deepEqual(migrateBindingState(V1.ad_analytics.midPass).state, { version: 2, subtasks: { [`ad_account:${A0}`]: { lastDay: TODAY } } });
+  assert.deepEqual(migrateBindingState(V1.user_account_analytics.completed).state, {
     version: 2,
     subtasks: { user: { lastDay: TODAY } },
     lastPassCompletedAt: '2025-06-30T06:00:00.000Z',
   });
   assert.equal(migrateBindingState({}).from, 'empty');
-  const v2 = migrateBindingState(V1.campaigns!.completed).state;
+  const v2 = migrateBindingState(V1.campaigns.completed).state;
   assert.deepEqual(migrateBindingState(structuredClone(v2)).state, v2, 'the current version reads back unchanged');
 });
 
@@ -70,9 +70,9 @@ test('each literal v1 shape reads into the named, versioned state', () => {
 for (const [stream, which] of [['board_pins', 'midPass'], ['keywords', 'midPass'], ['campaigns', 'midPass'], ['campaigns', 'midUnit']] as const) {
   test(`${stream} (${which}): an old mid-pass state resumes; the collection equals a fresh capture's`, async () => {
     const fresh = await runPass(cfg(), stream);
-    assert.equal(fresh.docs.length, V1[stream]!.fullPassDocs, 'the sandbox still serves what the old connector read');
-    const committed = which === 'midUnit' ? V1[stream]!.midUnitCommittedDocs! : V1[stream]!.midPassCommittedDocs;
-    const old = V1[stream]![which]!;
+    assert.equal(fresh.docs.length, V1[stream].fullPassDocs, 'the sandbox still serves what the old connector read');
+    const committed = which === 'midUnit' ? V1[stream].midUnitCommittedDocs! : V1[stream].midPassCommittedDocs;
+    const old = V1[stream][which]!;
     const resumed = await runPass(cfg(), stream, { state: structuredClone(old) });
     // What the old connector had committed were the first documents of the same walk.
     const merged = collection([...fresh.docs.slice(0, committed), ...resumed.docs], ['id']);
@@ -86,7 +86,7 @@ for (const [stream, which] of [['board_pins', 'midPass'], ['keywords', 'midPass'
 }
 
 test('campaigns (completed): an old completed state emits nothing unchanged', async () => {
-  const resumed = await runPass(cfg(), 'campaigns', { state: structuredClone(V1.campaigns!.completed) });
+  const resumed = await runPass(cfg(), 'campaigns', { state: structuredClone(V1.campaigns.completed) });
   assert.equal(resumed.docs.length, 0);
   assert.deepEqual(Object.keys(resumed.state.subtasks as Doc).sort(), [`ad_account:${A0}`, `ad_account:${A1}`]);
 });
@@ -98,8 +98,8 @@ for (const stream of ['ad_analytics', 'campaign_analytics_report', 'user_account
     const fresh = await runPass(config, stream);
     const key = stream === 'user_account_analytics' ? ['date'] : stream === 'ad_analytics' ? ['AD_ID', 'DATE'] : ['CAMPAIGN_ID', 'DATE'];
     for (const which of ['midPass', 'completed'] as const) {
-      const resumed = await runPass(config, stream, { state: structuredClone(V1[stream]![which]) });
-      const committed = which === 'midPass' ? V1[stream]!.midPassCommittedDocs : V1[stream]!.fullPassDocs;
+      const resumed = await runPass(config, stream, { state: structuredClone(V1[stream][which]) });
+      const committed = which === 'midPass' ? V1[stream].midPassCommittedDocs : V1[stream].fullPassDocs;
       const merged = collection([...fresh.docs.slice(0, committed), ...resumed.docs], key);
       assert.deepEqual(merged, collection(fresh.docs, key), `${which}: collection equals a fresh capture's`);
       const finished = which === 'completed' ? fresh.docs.length : stream === 'user_account_analytics' ? fresh.docs.length : committed;
@@ -115,7 +115,7 @@ test('a session opened with old completed states waits out their interval instea
   const streams = ['campaigns', 'board_pins', 'ad_analytics', 'user_account_analytics'];
   const bindings = streams.map((stream, index) => ({ index, resource: { stream, syncMode: 'incremental' as const, interval: 'PT24H' }, stateKey: stream }));
   const recent = new Date(Date.now() - 3_600_000).toISOString();
-  const state = { bindingStateV1: Object.fromEntries(streams.map((s) => [s, { ...V1[s]!.completed, passCompletedAt: recent }])) };
+  const state = { bindingStateV1: Object.fromEntries(streams.map((s) => [s, { ...V1[s].completed, passCompletedAt: recent }])) };
   const session = await openPinterestSession(config, bindings, { begin: 0, end: 0xffffffff }, { log: quietLog });
   const stop = new AbortController();
   setTimeout(() => stop.abort(), 1500);

@@ -39,7 +39,7 @@ export const analyticsSection: BenchSection = {
         const minimal = minimalCalls(counts, DAYS, 250, SYNC_LIMITS.maxRange);
         const airbyte = airbyteStyleCalls(counts, DAYS);
         const entities = counts.reduce((x, y) => x + y, 0);
-        const docs = run.passes[l.stream]!.emitted;
+        const docs = run.passes[l.stream].emitted;
         rows.push({ stream: l.stream, entities, documents: docs, calls: made, minimal, 'airbyte-style': airbyte, 'vs minimal': made / minimal, 'fewer than airbyte': airbyte / made });
         total.entities += entities;
         total.made += made;

@@ -40,7 +40,7 @@ export async function rawCeiling(origin: string, requests: ReplayRequest[], opts
   const t0 = performance.now();
   const worker = async () => {
     while (next < requests.length) {
-      const r = requests[next++]!;
+      const r = requests[next++];
       const body = await get(agent, new URL(r.path + r.query, origin), opts.token);
       const parsed = JSON.parse(body) as unknown;
       const items = Array.isArray(parsed)

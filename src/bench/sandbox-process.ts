@@ -25,17 +25,17 @@ export async function startSandboxProcess(args: string[], nodeArgs: string[] = [
       buf += d.toString('utf8');
       const nl = buf.indexOf('\n');
       if (nl < 0) return;
-      child.stdout!.off('data', onData);
+      child.stdout.off('data', onData);
       try {
         resolve((JSON.parse(buf.slice(0, nl)) as { baseUrl: string }).baseUrl);
       } catch (err) {
-        reject(err as Error);
+        reject(err instanceof Error ? err : new Error(String(err)));
       }
     };
-    child.stdout!.on('data', onData);
+    child.stdout.on('data', onData);
     child.once('exit', (code) => reject(new Error(`sandbox exited ${code} before listening`)));
   });
-  child.stdout!.resume();
+  child.stdout.resume();
   const origin = new URL(baseUrl).origin;
   const json = async <T>(res: Response): Promise<T> => {
     if (!res.ok) throw new Error(`sandbox ${res.url}: HTTP ${res.status}`);

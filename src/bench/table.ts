@@ -4,10 +4,10 @@ import type { BenchReport } from './types.js';
 export function renderReport(r: BenchReport): string {
   const lines = [`== ${r.section}: ${r.title}`];
   if (r.rows.length) {
-    const cols = Object.keys(r.rows[0]!);
+    const cols = Object.keys(r.rows[0]);
     const cell = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 2 }) : String(v));
     const widths = cols.map((c) => Math.max(c.length, ...r.rows.map((row) => cell(row[c]).length)));
-    const fmt = (vals: string[]) => vals.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
+    const fmt = (vals: string[]) => vals.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
     lines.push(fmt(cols), widths.map((w) => '-'.repeat(w)).join('  '));
     for (const row of r.rows) lines.push(fmt(cols.map((c) => cell(row[c]))));
   }

@@ -34,7 +34,7 @@ function nextOrAbort<T>(it: AsyncIterator<T>, signal?: AbortSignal): Promise<Ite
       },
       (err: unknown) => {
         signal.removeEventListener('abort', onAbort);
-        reject(err);
+        reject(err instanceof Error ? err : new Error(String(err)));
       },
     );
   });
@@ -145,5 +145,5 @@ async function runOpen<C>(
   } finally {
     opts.signal?.removeEventListener('abort', onSignal);
   }
-  if (inputError !== undefined) throw inputError;
+  if (inputError !== undefined) throw inputError instanceof Error ? inputError : new Error(JSON.stringify(inputError));
 }

@@ -32,7 +32,7 @@ export function handleDiscover<C>(source: Source<C>, req: NonNullable<Request['d
     discovered: {
       bindings: source.streams(config).map((s) => ({
         recommendedName: s.name,
-        resourceConfig: { stream: s.name, syncMode: s.syncModes[0]!, interval: s.defaultInterval },
+        resourceConfig: { stream: s.name, syncMode: s.syncModes[0], interval: s.defaultInterval },
         documentSchema: { ...s.documentSchema, 'x-infer-schema': true },
         key: s.key,
       })),

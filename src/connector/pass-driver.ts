@@ -66,7 +66,7 @@ export class BindingDriver {
   async runPass(session: Session, o: PassOptions): Promise<number> {
     // The source sees the state as it stood when the pass began.
     const { present: _present, ...visible } = this.current;
-    const ctx: PassContext = { binding: this.binding, state: structuredClone(visible) as BindingState, signal: o.signal, log: o.log, range: o.range };
+    const ctx: PassContext = { binding: this.binding, state: structuredClone(visible), signal: o.signal, log: o.log, range: o.range };
     const deletionKey = session.deletionKey?.(this.binding);
     // A pass resumed mid-way did not see the objects read before the interruption: it deletes nothing.
     let partial: string | undefined = this.current.pass ? 'it resumed an interrupted pass' : undefined;

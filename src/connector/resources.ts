@@ -20,7 +20,7 @@ export function resolveResource(streams: Map<string, StreamInfo>, raw: unknown, 
   const label = bindingLabel(index, collection, rc.stream);
   const info = streams.get(rc.stream);
   if (!info) throw new UserError(`${label}: unknown stream "${rc.stream}" (discover lists the available streams)`);
-  const syncMode: SyncMode = rc.syncMode ?? info.syncModes[0]!;
+  const syncMode: SyncMode = rc.syncMode ?? info.syncModes[0];
   if (!info.syncModes.includes(syncMode)) {
     throw new UserError(`${label}: syncMode "${String(syncMode)}" is not supported by this stream (supported: ${info.syncModes.join(', ')})`);
   }

@@ -68,11 +68,11 @@ export async function runCapture<C>(o: RunCaptureOptions<C>): Promise<CaptureRes
     log: o.log,
     stop: o.signal,
     once: o.once,
-    onProgress: o.onProgress,
+    onProgress: (p) => o.onProgress?.(p),
     output: {
       captured(binding, doc) {
-        const stream = names[binding]!;
-        counts[stream]!++;
+        const stream = names[binding];
+        counts[stream]++;
         return o.output.document(stream, doc);
       },
       checkpoint(cp) {

@@ -157,7 +157,7 @@ export async function runSession(o: RunSessionOptions): Promise<SessionResult> {
     const intervalMs = parseIsoDuration(b.resource.interval) ?? 0;
     const progress: BindingProgress = { binding: b, docs: 0, passes: 0, running: false, done: false };
     const publish = () => {
-      states[b.stateKey] = driver.state as unknown as Record<string, unknown>;
+      states[b.stateKey] = driver.state;
     };
     publish();
 
@@ -231,7 +231,7 @@ export async function runSession(o: RunSessionOptions): Promise<SessionResult> {
   closed = true;
   o.stop?.removeEventListener('abort', onStop);
   await o.session.close().catch((err: unknown) => o.log.debug({ err: String(err) }, 'session close failed'));
-  if (fatal !== undefined) throw fatal;
+  if (fatal !== undefined) throw fatal instanceof Error ? fatal : new Error(JSON.stringify(fatal));
 
   // Never end between a document and its checkpoint.
   if (docSeq > checkpointedSeq) await checkpoint({});

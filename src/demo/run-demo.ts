@@ -110,7 +110,10 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         signal: o.signal,
         output: { document: (stream, doc) => files.write(stream, doc) },
         // The sandbox's rotated refresh token dies with the sandbox: nothing to publish or keep.
-        persistConfig: async () => o.log.debug('sandbox rotated the OAuth refresh token'),
+        persistConfig: () => {
+          o.log.debug('sandbox rotated the OAuth refresh token');
+          return Promise.resolve();
+        },
         onProgress(p) {
           const changed = tracker.progress(p);
           if (changed) {

@@ -8,8 +8,8 @@ export function summaryTable(t: Tracker, totalSeconds: number): string {
   const reqs = t.rows.reduce((n, r) => n + r.requests, 0);
   const total = ['TOTAL', `${t.finished()}/${t.rows.length}`, docs.toLocaleString('en-US'), reqs.toLocaleString('en-US'), totalSeconds.toFixed(1)];
   const all = [head, ...rows, total];
-  const widths = head.map((_, c) => Math.max(...all.map((r) => r[c]!.length)));
-  const line = (r: string[]) => '| ' + r.map((v, c) => (c === 0 || c === 1 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join(' | ') + ' |';
+  const widths = head.map((_, c) => Math.max(...all.map((r) => r[c].length)));
+  const line = (r: string[]) => '| ' + r.map((v, c) => (c === 0 || c === 1 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join(' | ') + ' |';
   const rule = '|' + widths.map((w, c) => (c === 0 || c === 1 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|';
   return [line(head), rule, ...rows.map(line), line(total)].join('\n');
 }

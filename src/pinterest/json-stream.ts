@@ -92,7 +92,7 @@ export async function* streamObjectEntries<T = unknown>(body: BodyChunks, opts: 
 async function* feed(body: BodyChunks, sc: Scanner): AsyncGenerator<void, void, undefined> {
   const decoder = new StringDecoder('utf8');
   for await (const chunk of body) {
-    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
     if (text.length === 0) continue;
     sc.feed(text);
     while (sc.next()) yield;
@@ -134,7 +134,6 @@ const K_STRING = 1;
 const K_SCALAR = 2;
 
 const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const OPEN_OBJ = 0x7b;
 const CLOSE_OBJ = 0x7d;
 const OPEN_ARR = 0x5b;
@@ -450,7 +449,7 @@ class Scanner {
       let out = '';
       let at = 0;
       for (let k = 0; k < ids.length; k += 2) {
-        out += `${text.slice(at, ids[k])}"${text.slice(ids[k]!, ids[k + 1])}"`;
+        out += `${text.slice(at, ids[k])}"${text.slice(ids[k], ids[k + 1])}"`;
         at = ids[k + 1]!;
       }
       text = out + text.slice(at);

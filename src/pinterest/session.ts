@@ -29,15 +29,15 @@ export function todayOf(config: PinterestConfig): string {
 
 // One client (auth, limiters, retries) for every binding of the session; each pass gets fresh parent
 // listings so entities created since the last pass fan out their children.
-export async function openPinterestSession(config: PinterestConfig, bindings: OpenBinding[], range: KeyRange, hooks: SessionHooks): Promise<PinterestSession> {
+export function openPinterestSession(config: PinterestConfig, bindings: OpenBinding[], range: KeyRange, hooks: SessionHooks): Promise<PinterestSession> {
   const rotation = rotationTracker(config, hooks.log, hooks.persistConfig);
-  const client = createClient(config, { log: hooks.log, onRefreshToken: rotation.onRefreshToken });
+  const client = createClient(config, { log: hooks.log, onRefreshToken: (token) => rotation.onRefreshToken(token) });
   const defs = new Map<string, StreamDef>(streamDefs(config).map((d) => [d.name, d]));
   const notices = new RoleNotices(hooks.log);
   for (const b of bindings) {
-    if (!defs.has(b.resource.stream)) throw new UserError(`binding ${b.index}: unknown stream "${b.resource.stream}"`, { stream: b.resource.stream });
+    if (!defs.has(b.resource.stream)) return Promise.reject(new UserError(`binding ${b.index}: unknown stream "${b.resource.stream}"`, { stream: b.resource.stream }));
   }
-  return {
+  return Promise.resolve({
     pass(ctx: PassContext): AsyncIterable<PassEvent> {
       const def = defs.get(ctx.binding.resource.stream);
       if (!def) throw new UserError(`unknown stream "${ctx.binding.resource.stream}"`, { stream: ctx.binding.resource.stream });
@@ -52,5 +52,5 @@ export async function openPinterestSession(config: PinterestConfig, bindings: Op
     },
     async close(): Promise<void> {},
     stats: () => client.stats(),
-  };
+  });
 }

@@ -29,7 +29,7 @@ export async function validateAccess(
   persistConfig?: (config: unknown) => Promise<void>,
 ): Promise<void> {
   const rotation = rotationTracker(config, log, persistConfig);
-  const client = createClient(config, { log, onRefreshToken: rotation.onRefreshToken });
+  const client = createClient(config, { log, onRefreshToken: (token) => rotation.onRefreshToken(token) });
   const defs = new Map(streamDefs(config).map((d) => [d.name, d]));
   const families = new Map<ScopeFamily, string[]>();
   for (const b of bindings) {

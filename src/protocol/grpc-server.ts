@@ -32,7 +32,7 @@ function captureService(): grpc.ServiceDefinition {
       requestDeserialize: (buf: Buffer) => decodeRequest(buf),
       responseSerialize: (res: Response) => Buffer.from(encodeResponse(res)),
     },
-  } as grpc.ServiceDefinition;
+  };
 }
 
 export async function serveGrpc(handler: ConnectorHandler, opts: { host: string; port: number; log: Logger }): Promise<GrpcServer> {

@@ -118,7 +118,7 @@ export function requestType(req: unknown): RequestType {
     throw new ProtocolError('request is not a JSON object');
   }
   const present = REQUEST_TYPES.filter((t) => (req as Record<string, unknown>)[t] != null);
-  if (present.length === 1) return present[0]!;
+  if (present.length === 1) return present[0];
   if (present.length > 1) throw new ProtocolError(`request carries more than one message: ${present.join(', ')}`);
   const keys = Object.keys(req).filter((k) => k !== '$internal' && k !== 'internal');
   throw new ProtocolError(`unknown request type${keys.length ? `: ${keys.map((k) => JSON.stringify(k)).join(', ')}` : ' (empty request)'}`);

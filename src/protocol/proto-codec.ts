@@ -89,7 +89,7 @@ export function decodeRequest(bytes: Uint8Array): Request {
   } catch (err) {
     throw new ProtocolError(`request is not a valid capture.Request protobuf: ${(err as Error).message}`);
   }
-  return protoToJson(RequestType, RequestType.toObject(msg, TO_OBJECT)) as Request;
+  return protoToJson(RequestType, RequestType.toObject(msg, TO_OBJECT));
 }
 
 export function encodeResponse(res: Response): Uint8Array {
@@ -97,7 +97,7 @@ export function encodeResponse(res: Response): Uint8Array {
   const plain =
     'captured' in res
       ? { captured: { binding: res.captured.binding, doc_json: JSON.stringify(res.captured.doc) } }
-      : jsonToProto(ResponseType, res as unknown as Record<string, unknown>);
+      : jsonToProto(ResponseType, res);
   return ResponseType.encode(ResponseType.fromObject(plain)).finish();
 }
 
@@ -131,13 +131,13 @@ export async function* readFrames(input: Readable): AsyncGenerator<Buffer> {
     for (;;) {
       if (need < 0) {
         if (have < 4) break;
-        const buf = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, have);
+        const buf = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, have);
         need = buf.readUInt32LE(0);
         chunks = [buf.subarray(4)];
         have -= 4;
       }
       if (have < need) break;
-      const buf = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, have);
+      const buf = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, have);
       yield buf.subarray(0, need);
       chunks = [buf.subarray(need)];
       have -= need;

@@ -55,7 +55,7 @@ export class StreamSink implements ResponseSink {
     if (this.pendingBytes > 0) {
       let chunk: Buffer | string;
       if (this.text !== '') chunk = this.text;
-      else chunk = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+      else chunk = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
       this.text = '';
       this.pending = [];
       this.pendingBytes = 0;

@@ -36,7 +36,7 @@ export const userAnalytics: StrategyFn<UserAnalyticsDef> = async function* (env)
     batch: 1,
   });
   ctx.log.debug(planSummary(p), 'analytics request plan');
-  for (const w of p.accounts[0]!.windows) {
+  for (const w of p.accounts[0].windows) {
     ctx.signal.throwIfAborted();
     // No metric_types: the API then returns every metric type it has.
     const res = await client.request<Record<string, { daily_metrics?: DailyMetrics[] }>>(
@@ -128,7 +128,7 @@ export const pinAnalytics: StrategyFn<PinAnalyticsDef> = async function* (env) {
     } catch (err) {
       if (!isNotAuthorized(err)) throw err;
       if (ids.length === 1) {
-        refused.add(ids[0]!);
+        refused.add(ids[0]);
         return;
       }
       const half = Math.ceil(ids.length / 2);
@@ -145,7 +145,7 @@ export const pinAnalytics: StrategyFn<PinAnalyticsDef> = async function* (env) {
   }
 
   try {
-    for (const w of p.accounts[0]!.windows) {
+    for (const w of p.accounts[0].windows) {
       for (const g of groups) {
         for (const batch of chunk(g.ids.filter((id) => !refused.has(id)), def.batch)) {
           ctx.signal.throwIfAborted();

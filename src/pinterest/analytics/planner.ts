@@ -59,7 +59,7 @@ export function plan(input: PlanInput): Plan {
   const calls = accounts.reduce((n, a) => n + a.calls, 0);
   const reason = accounts
     .map((a) => {
-      const span = a.windows.length ? `${a.windows[0]!.start}..${a.windows[a.windows.length - 1]!.end}` : 'up to date';
+      const span = a.windows.length ? `${a.windows[0].start}..${a.windows[a.windows.length - 1].end}` : 'up to date';
       return `account ${a.account}: ${a.entities} ids → ${a.batches.length} batch(es) of ≤${input.batch} × ${a.windows.length} window(s) of ≤${input.limits.maxRange}d (${span}) = ${a.calls}`;
     })
     .join('; ');

@@ -180,7 +180,7 @@ export class ReportRowParser {
   }
 
   private parseRow(): Record<string, unknown> {
-    const text = this.rowParts.length === 1 ? this.rowParts[0]! : this.rowParts.join('');
+    const text = this.rowParts.length === 1 ? this.rowParts[0] : this.rowParts.join('');
     this.rowParts = [];
     const row = JSON.parse(text) as Record<string, unknown>;
     // Parse again with quoted ids only when an id was too large for a double (rare: pin ids).

@@ -177,13 +177,13 @@ export const asyncReport: StrategyFn<ReportDef> = async function* (env) {
   interface Job { account: string; window: DateWindow; report?: Promise<FinishedReport> }
   const queues = p.accounts.map((a) => a.windows.map((window): Job => ({ account: a.account, window })));
   const startOrder: Job[] = [];
-  for (let k = 0; queues.some((q) => k < q.length); k++) for (const q of queues) if (k < q.length) startOrder.push(q[k]!);
+  for (let k = 0; queues.some((q) => k < q.length); k++) for (const q of queues) if (k < q.length) startOrder.push(q[k]);
   let started = 0;
   let pending = 0; // started and not yet emitted
   const rcOf = (account: string): ReportCtx => ({ client, limit, def, account, log: ctx.log, signal: ctx.signal, opts });
   const startAhead = () => {
     while (started < startOrder.length && pending < limit.limit * 2) {
-      const j = startOrder[started++]!;
+      const j = startOrder[started++];
       if (refused.has(j.account)) continue;
       pending++;
       j.report = limit.run(() => runReport(rcOf(j.account), reportBody(def, config, j.window)), ctx.signal);
@@ -215,7 +215,7 @@ export const asyncReport: StrategyFn<ReportDef> = async function* (env) {
       refused.add(j.account);
       const account = byId.get(j.account);
       if (account) parents.refusedAnalytics(account);
-      for (const q of queues) if (q[0]?.account === j.account) pending -= q.splice(0).filter((x) => x.report).length;
+      for (const q of queues) if (q[0]?.account === j.account) pending -= q.splice(0).filter((x) => x.report !== undefined).length;
       continue;
     }
     for (let attempt = 1; ; attempt++) {

@@ -59,7 +59,7 @@ export const syncAnalytics: StrategyFn<SyncAnalyticsDef> = async function* (env)
     const path = def.endpoint.replace('{ad_account_id}', encodeURIComponent(a.account));
     for (const w of a.windows) {
       if (a.batches.length === 0) calls.push({ account: a.account, path, window: w, batch: null, last: true });
-      for (let b = 0; b < a.batches.length; b++) calls.push({ account: a.account, path, window: w, batch: a.batches[b]!, last: b === a.batches.length - 1 });
+      for (let b = 0; b < a.batches.length; b++) calls.push({ account: a.account, path, window: w, batch: a.batches[b], last: b === a.batches.length - 1 });
     }
   }
   const fetchBatch = (c: Call, batch: string[] | null) =>
@@ -95,7 +95,7 @@ export const syncAnalytics: StrategyFn<SyncAnalyticsDef> = async function* (env)
   let next: Promise<string[]> | undefined;
   for (let i = 0; i < calls.length; i++) {
     ctx.signal.throwIfAborted();
-    const c = calls[i]!;
+    const c = calls[i];
     if (refused.has(c.account)) {
       next = undefined;
       continue;
@@ -127,7 +127,7 @@ export const syncAnalytics: StrategyFn<SyncAnalyticsDef> = async function* (env)
     const batch = c.batch;
     for (let r = 0; r < rows.length; r++) {
       // Ids above 2^53 sent as JSON numbers would be rounded by JSON.parse: parse them as exact strings.
-      const row = parseExactIds<Record<string, unknown>>(rows[r]!);
+      const row = parseExactIds<Record<string, unknown>>(rows[r]);
       if (!row || typeof row !== 'object' || Array.isArray(row)) continue;
       stringifyIds(row);
       // One-id requests can be attributed even when Pinterest leaves the id column out.

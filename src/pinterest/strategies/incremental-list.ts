@@ -66,7 +66,7 @@ export const incrementalList: StrategyFn<IncrementalListDef> = async function* (
   yield* walk(
     env,
     (resume) =>
-      accountUnits(env, resume, async function* (account) {
+      accountUnits(env, resume, function* (account) {
         yield {
           pos: [account.id],
           account: account.id,

@@ -45,7 +45,7 @@ export const list: StrategyFn<ListDef> = async function* (env) {
   try {
     yield* walk(
       env,
-      async function* () {
+      function* () {
         yield { pos: [], path: def.endpoint };
       },
       emitAll(def.drop, undefined, keep),
@@ -93,7 +93,7 @@ export const accountChildren: StrategyFn<AccountChildDef> = async function* (env
   yield* walk(
     env,
     (resume) =>
-      accountUnits(env, resume, async function* (account) {
+      accountUnits(env, resume, function* (account) {
         const path = fill(def.endpoint, { ad_account_id: account.id });
         for (let i = 0; i < variants.length; i++) {
           yield { pos: variants.length > 1 ? [account.id, String(i)] : [account.id], path, query: variants[i], paginated: def.paginated, extra: { ad_account_id: account.id } };
@@ -129,11 +129,11 @@ export const keywords: StrategyFn<KeywordsDef> = async function* (env) {
           for (let i = 0; i < groups.length; i += def.adGroupBatch) {
             const ids = groups.slice(i, i + def.adGroupBatch);
             yield {
-              pos: [account.id, '2', ids[0]!],
+              pos: [account.id, '2', ids[0]],
               path,
               query: { ad_group_ids: ids },
               extra,
-              fallback: async function* () {
+              fallback: function* () {
                 for (const id of ids) yield { pos: [account.id, '2', id], path, query: { ad_group_id: id }, extra };
               },
             };

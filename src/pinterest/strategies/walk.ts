@@ -22,7 +22,7 @@ export interface Unit {
   /** Ad account whose cursor this unit advances (incremental lists). */
   account?: string;
   /** Units to read instead when Pinterest refuses this one's (beta) filter. */
-  fallback?: () => AsyncIterable<Unit>;
+  fallback?: () => Iterable<Unit> | AsyncIterable<Unit>;
 }
 
 export interface PageHandler {
@@ -35,7 +35,7 @@ export interface PageHandler {
 export function comparePos(a: readonly string[], b: readonly string[]): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const c = compareIds(a[i]!, b[i]!);
+    const c = compareIds(a[i], b[i]);
     if (c !== 0) return c;
   }
   return a.length - b.length;
@@ -60,10 +60,10 @@ interface Planned {
 // Units are consumed strictly in order (so progress stays ordered), but the pages of the next few
 // units are already in flight while the current one is emitted: child listings are mostly one or a
 // few pages each, and a sequential walk would be bound by latency instead of by the rate limit.
-async function* planned(env: StrategyEnv, units: AsyncIterable<Unit>, resume: PassProgress | undefined): AsyncIterable<Planned> {
+async function* planned(env: StrategyEnv, units: Iterable<Unit> | AsyncIterable<Unit>, resume: PassProgress | undefined): AsyncIterable<Planned> {
   const ahead = env.config.advanced.parallel_requests;
   const queue: Planned[] = [];
-  const src = units[Symbol.asyncIterator]();
+  const src = Symbol.asyncIterator in units ? units[Symbol.asyncIterator]() : units[Symbol.iterator]();
   let exhausted = false;
   try {
     for (;;) {
@@ -106,7 +106,7 @@ async function* planned(env: StrategyEnv, units: AsyncIterable<Unit>, resume: Pa
 }
 
 /** Walks units in order from the saved position, one progress event per page. */
-export async function* walk(env: StrategyEnv, units: (resume: PassProgress | undefined) => AsyncIterable<Unit>, handler: PageHandler): AsyncGenerator<PassEvent, void, undefined> {
+export async function* walk(env: StrategyEnv, units: (resume: PassProgress | undefined) => Iterable<Unit> | AsyncIterable<Unit>, handler: PageHandler): AsyncGenerator<PassEvent, void, undefined> {
   const { ctx } = env;
   const resume = ctx.state.pass;
   const done = (unit: Unit): PassEvent => ({ type: 'unit_done', unit: unit.pos });
@@ -193,7 +193,7 @@ async function* unitPages(env: StrategyEnv, unit: Unit, start: string | null): A
 export async function* accountUnits(
   env: StrategyEnv,
   resume: PassProgress | undefined,
-  perAccount: (a: AdAccountRef) => AsyncIterable<Unit>,
+  perAccount: (a: AdAccountRef) => Iterable<Unit> | AsyncIterable<Unit>,
   /** Parent listings the units of an account need, started for the next accounts ahead of time. */
   prefetch?: (a: AdAccountRef) => Promise<unknown>,
 ): AsyncIterable<Unit> {
