@@ -47,6 +47,27 @@ function bodyKeys(): Set<string> {
 
 let asyncColumnSet: Set<string> | null = null;
 
+// Enum filters of the create-report body with their schema limits (AdsAnalyticsCreateAsyncRequest:
+// every *_statuses list 1..6 items, campaign_objective_types 1..7).
+const ENUM_FILTERS = ['campaign_statuses', 'ad_group_statuses', 'ad_statuses', 'product_group_statuses', 'campaign_objective_types'];
+
+function checkFilterLimits(b: Record<string, unknown>): void {
+  for (const k of ENUM_FILTERS) {
+    const v = b[k];
+    if (v === undefined) continue;
+    const schema = reportBodyProperty(k);
+    const max = schema?.maxItems ?? 6;
+    const min = schema?.minItems ?? 1;
+    const allowed = (schema?.items?.enum ?? []) as string[];
+    if (!Array.isArray(v)) throw badRequest(`${JSON.stringify(v)} is not of type 'array' - '${k}'`);
+    if (v.length < min) throw badRequest(`[] is too short - '${k}'`);
+    if (v.length > max) throw badRequest(`${JSON.stringify(v).replace(/"/g, "'")} is too long - '${k}'`);
+    v.forEach((x, i) => {
+      if (allowed.length && !allowed.includes(x as string)) throw badRequest(`'${String(x)}' is not one of ${JSON.stringify(allowed).replace(/"/g, "'")} - '${k}.${i}'`);
+    });
+  }
+}
+
 export class Reports {
   private jobs = new Map<string, Job>();
   private n = 0;
@@ -92,6 +113,7 @@ export class Reports {
       if (!Array.isArray(v) || v.length < 1 || v.length > 500 || v.some((x) => typeof x !== 'string' || !/^\d+$/.test(x))) throw badRequest(`'${k}' must be 1 to 500 id strings - '${k}'`);
       filters[k] = new Set(v as string[]);
     }
+    if (this.core.realism.reportFilterLimits) checkFilterLimits(b);
     const gran = b.granularity as Granularity;
     const today = this.core.today();
     const rule = gran === 'HOUR' ? REPORT_HOUR_RULE : level.startsWith('PRODUCT_ITEM') ? REPORT_PRODUCT_ITEM_RULE : REPORT_RULE;
