@@ -3,21 +3,11 @@
 import { ApiError, badRequest } from './errors.js';
 import { dayStr } from './dates.js';
 import { checkWindow, SYNC_HOUR_RULE, SYNC_RULE } from './limits.js';
-import { DEFAULT_ATTRIBUTION, wireJson, type Attribution, type Granularity, type RowContext } from './analytics.js';
+import { attributionOf, wireJson, type Granularity, type RowContext } from './analytics.js';
 import type { AdKind } from './data.js';
 import { JsonChunks, type Handler, type HandlerContext } from './types.js';
 import { adAccountWithRole, notPermitted, operationData } from './access.js';
 import { ADS_ROLES } from './realism.js';
-import type { ParamValue } from './openapi.js';
-
-export function attributionOf(q: Record<string, ParamValue | unknown>): Attribution {
-  return {
-    click_window_days: (q.click_window_days as number | undefined) ?? DEFAULT_ATTRIBUTION.click_window_days,
-    engagement_window_days: (q.engagement_window_days as number | undefined) ?? DEFAULT_ATTRIBUTION.engagement_window_days,
-    view_window_days: (q.view_window_days as number | undefined) ?? DEFAULT_ATTRIBUTION.view_window_days,
-    conversion_report_time: (q.conversion_report_time as Attribution['conversion_report_time'] | undefined) ?? DEFAULT_ATTRIBUTION.conversion_report_time,
-  };
-}
 
 const ID_COLUMN: Record<string, string> = { AD_ACCOUNT: 'AD_ACCOUNT_ID', CAMPAIGN: 'CAMPAIGN_ID', AD_GROUP: 'AD_GROUP_ID', AD: 'AD_ID' };
 

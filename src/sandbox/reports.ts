@@ -5,9 +5,9 @@ import { hash, strHash } from './hash.js';
 import { badRequest } from './errors.js';
 import { checkWindow, REPORT_HOUR_RULE, REPORT_PRODUCT_ITEM_RULE, REPORT_RULE, type Window } from './limits.js';
 import { asyncColumns, reportBodyProperty } from './openapi.js';
-import { targetingValues, wireJson, type Attribution, type Granularity, type RowContext } from './analytics.js';
-import { attributionOf } from './handlers-analytics.js';
-import type { SandboxCore } from './core.js';
+import { attributionOf, targetingValues, wireJson, type Analytics, type Attribution, type Granularity, type RowContext } from './analytics.js';
+import type { SandboxData } from './data.js';
+import type { Realism } from './realism.js';
 import { drained } from './drain.js';
 
 export const REPORT_LEVELS = ['ADVERTISER', 'ADVERTISER_TARGETING', 'CAMPAIGN', 'CAMPAIGN_TARGETING', 'AD_GROUP', 'AD_GROUP_TARGETING', 'PIN_PROMOTION', 'PIN_PROMOTION_TARGETING', 'KEYWORD', 'PRODUCT_GROUP', 'PRODUCT_GROUP_TARGETING', 'PRODUCT_ITEM', 'PRODUCT_ITEM_TARGETING'];
@@ -68,12 +68,24 @@ function checkFilterLimits(b: Record<string, unknown>): void {
   }
 }
 
+/**
+ * What reports need of the sandbox core. A narrow interface instead of SandboxCore keeps the
+ * module graph acyclic (core creates Reports).
+ */
+export interface ReportsHost {
+  readonly seed: number;
+  readonly data: SandboxData;
+  readonly analytics: Analytics;
+  readonly realism: Realism;
+  today(): number;
+}
+
 export class Reports {
   private jobs = new Map<string, Job>();
   private n = 0;
 
   constructor(
-    private readonly core: SandboxCore,
+    private readonly core: ReportsHost,
     private readonly pollsBeforeFinished: number,
   ) {}
 
