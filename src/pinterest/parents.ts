@@ -51,6 +51,8 @@ type Raw = Record<string, unknown>;
 // caller of this instance, including concurrent ones.
 export class PassParents implements Parents {
   private readonly cache = new Map<string, Promise<unknown>>();
+  /** Roles of the listed ad accounts, for the notices of refused listings. */
+  private readonly roles = new Map<string, string[]>();
 
   constructor(
     private readonly client: PinterestClient,
@@ -98,7 +100,7 @@ export class PassParents implements Parents {
         seen.add(id);
         const ref: AdAccountRef = { id };
         if (typeof a.currency === 'string') ref.currency = a.currency;
-        if (Array.isArray(a.permissions)) ref.roles = a.permissions.filter((r): r is string => typeof r === 'string');
+        if (Array.isArray(a.permissions)) this.roles.set(id, (ref.roles = a.permissions.filter((r): r is string => typeof r === 'string')));
         refs.push(ref);
       }
       return refs.sort((x, y) => compareIds(x.id, y.id));
@@ -109,13 +111,17 @@ export class PassParents implements Parents {
     const out: AdAccountRef[] = [];
     for (const a of await this.adAccounts(signal)) {
       if (canReadAnalytics(a.roles)) out.push(a);
-      else this.notices.skipped(a.id, a.roles, this.stream ?? '');
+      else this.notices.skipped(a.id, a.roles, this.stream ?? '', 'analytics');
     }
     return out;
   }
 
+  refusedListing(accountId: string): void {
+    this.notices.skipped(accountId, this.roles.get(accountId), this.stream ?? '', 'listing');
+  }
+
   refusedAnalytics(account: AdAccountRef): void {
-    this.notices.skipped(account.id, account.roles, this.stream ?? '', 'Pinterest refused them with 403 code 29');
+    this.notices.skipped(account.id, account.roles, this.stream ?? '', 'analytics');
   }
 
   boards(signal?: AbortSignal): Promise<BoardRef[]> {

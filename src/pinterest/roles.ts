@@ -2,7 +2,8 @@ import type { Logger } from '../log.js';
 
 // Business Access roles on a shared ad account decide what the token reads. Analytics and reports
 // need one of these; anything else (Finance, Audience or Catalogs managers …) is refused with 403
-// code 29. Accounts listed without `permissions` (the user's own, older API answers) are tried.
+// code 29, and so are some listings. Accounts listed without `permissions` (the user's own, older
+// API answers) are tried.
 export const ANALYTICS_ROLES = ['OWNER', 'ADMIN', 'ANALYST', 'CAMPAIGN_MANAGER'] as const;
 
 export function canReadAnalytics(roles: readonly string[] | undefined): boolean {
@@ -11,20 +12,28 @@ export function canReadAnalytics(roles: readonly string[] | undefined): boolean 
 }
 
 export function describeRoles(roles: readonly string[] | undefined): string {
-  return roles && roles.length > 0 ? roles.join(', ') : 'no role';
+  return roles && roles.length > 0 ? roles.join(', ') : 'no role listed';
 }
 
-/** Says once per session that an account's analytics are out of the token's reach. */
+/**
+ * Says once per session, per ad account, that the token's role keeps part of it out of reach;
+ * every later skip of the same account (another stream, another pass) is a debug line.
+ */
 export class RoleNotices {
   private readonly told = new Set<string>();
   constructor(private readonly log: Logger) {}
 
-  skipped(accountId: string, roles: readonly string[] | undefined, stream: string, why = 'its role'): void {
-    if (this.told.has(accountId)) return;
+  skipped(accountId: string, roles: readonly string[] | undefined, stream: string, what: 'analytics' | 'listing'): void {
+    if (this.told.has(accountId)) {
+      this.log.debug({ adAccount: accountId, stream }, `${stream}: ad account ${accountId} skipped (the token's role)`);
+      return;
+    }
     this.told.add(accountId);
     this.log.warn(
-      { eventType: 'connectorStatus', adAccount: accountId, roles: roles ?? [], stream },
-      `ad account ${accountId}: the token's role (${describeRoles(roles)}) cannot read analytics or reports (they need Owner, Admin, Analyst or Campaign Manager; ${why}); its analytics and report streams are skipped, its entities are still captured`,
+      { eventType: 'connectorStatus', adAccount: accountId, roles: roles ?? [], stream, refused: what },
+      `ad account ${accountId}: the token's role (${describeRoles(roles)}) cannot read its ${what === 'analytics' ? 'analytics and reports' : `${stream} listing`} ` +
+        `(Pinterest answers 403 code 29; analytics and reports need Owner, Admin, Analyst or Campaign Manager). ` +
+        'Streams it can\'t read skip this account; its ad_accounts document and everything else are captured.',
     );
   }
 }

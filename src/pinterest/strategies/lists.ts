@@ -3,7 +3,7 @@ import { idOf } from '../parents.js';
 import type { StrategyFn } from '../streams/strategy.js';
 import type { AccountChildDef, BoardChildDef, KeywordsDef, ListDef, SingleDef } from '../streams/types.js';
 import { fill, normalize } from './normalize.js';
-import { isGone, isNoCatalog } from './refusals.js';
+import { isGone, isNoCatalog, isRoleRefused } from './refusals.js';
 import { accountUnits, before, walk, type PageHandler, type Unit } from './walk.js';
 
 // Full-refresh entity streams: one object, a top-level list, a list per board or section, a list
@@ -96,7 +96,7 @@ export const accountChildren: StrategyFn<AccountChildDef> = async function* (env
       accountUnits(env, resume, function* (account) {
         const path = fill(def.endpoint, { ad_account_id: account.id });
         for (let i = 0; i < variants.length; i++) {
-          yield { pos: variants.length > 1 ? [account.id, String(i)] : [account.id], path, query: variants[i], paginated: def.paginated, extra: { ad_account_id: account.id } };
+          yield { pos: variants.length > 1 ? [account.id, String(i)] : [account.id], account: account.id, path, query: variants[i], paginated: def.paginated, extra: { ad_account_id: account.id } };
         }
       }),
     emitAll(),
@@ -115,31 +115,38 @@ export const keywords: StrategyFn<KeywordsDef> = async function* (env) {
         async function* (account): AsyncIterable<Unit> {
           const path = fill(def.endpoint, { ad_account_id: account.id });
           const extra = { ad_account_id: account.id };
+          const u = { account: account.id, path, extra };
           // 1. keywords whose parent is the ad account itself (the unfiltered list)
-          yield { pos: [account.id, '0'], path, extra };
+          yield { ...u, pos: [account.id, '0'] };
+          // The account's campaigns and ad groups; a role that can't list them skips the account.
+          let campaigns, groups;
+          try {
+            [campaigns, groups] = await Promise.all([parents.entities('campaigns', account, ctx.signal), parents.entities('ad_groups', account, ctx.signal)]);
+          } catch (err) {
+            if (!isRoleRefused(err)) throw err;
+            parents.refusedListing(account.id);
+            return;
+          }
           // 2. campaign-level keywords, one listing per campaign
           if (!before([account.id, '1', '~'], resume)) {
-            for (const c of await parents.entities('campaigns', account, ctx.signal)) {
-              yield { pos: [account.id, '1', c.id], path, query: { campaign_id: c.id }, extra };
-            }
+            for (const c of campaigns) yield { ...u, pos: [account.id, '1', c.id], query: { campaign_id: c.id } };
           }
           // 3. ad-group keywords, ad_group_ids batched; `ad_group_ids` is a beta filter, so an app
           //    refused it reads the batch one `ad_group_id` at a time instead.
-          const groups = (await parents.entities('ad_groups', account, ctx.signal)).map((g) => g.id);
-          for (let i = 0; i < groups.length; i += def.adGroupBatch) {
-            const ids = groups.slice(i, i + def.adGroupBatch);
+          const groupIds = groups.map((g) => g.id);
+          for (let i = 0; i < groupIds.length; i += def.adGroupBatch) {
+            const ids = groupIds.slice(i, i + def.adGroupBatch);
             yield {
+              ...u,
               pos: [account.id, '2', ids[0]],
-              path,
               query: { ad_group_ids: ids },
-              extra,
               fallback: function* () {
-                for (const id of ids) yield { pos: [account.id, '2', id], path, query: { ad_group_id: id }, extra };
+                for (const id of ids) yield { ...u, pos: [account.id, '2', id], query: { ad_group_id: id } };
               },
             };
           }
         },
-        (account) => Promise.all([parents.entities('campaigns', account, ctx.signal), parents.entities('ad_groups', account, ctx.signal)]),
+        (account) => Promise.all([parents.entities('campaigns', account, ctx.signal), parents.entities('ad_groups', account, ctx.signal)]).catch(() => undefined),
       ),
     emitAll([], new Set()),
   );

@@ -4,7 +4,7 @@ import type { QueryValue } from '../client-types.js';
 import { compareIds } from '../parents.js';
 import type { AdAccountRef, StrategyEnv } from '../streams/strategy.js';
 import { PageAhead } from './page-ahead.js';
-import { isBookmarkRefused, isFilterRefused, isGone, isPaginationCap } from './refusals.js';
+import { isBookmarkRefused, isFilterRefused, isGone, isPaginationCap, isRoleRefused } from './refusals.js';
 
 // Entity streams are walked as an ordered sequence of units (one paginated listing each: a
 // top-level list, one board's pins, one ad account's campaigns …). A unit's position is a tuple of
@@ -143,6 +143,13 @@ export async function* walk(env: StrategyEnv, units: (resume: PassProgress | und
           `${env.def.name}: ${unit.path} lists more items than Pinterest lets a client page through; every item up to its cap was captured, the rest cannot be read through the API`,
         );
         yield { type: 'partial', reason: `${unit.path} was capped by Pinterest's pagination limit` };
+        yield done(unit);
+        continue;
+      }
+      // A shared ad account whose role can't list this: skip the account's unit, not the stream.
+      if (isRoleRefused(err) && unit.account) {
+        env.parents.refusedListing(unit.account);
+        yield { type: 'partial', reason: `ad account ${unit.account} refused the listing` };
         yield done(unit);
         continue;
       }

@@ -23,6 +23,8 @@ export interface Parents {
   analyticsAccounts(signal?: AbortSignal): Promise<AdAccountRef[]>;
   /** An account Pinterest refused analytics of (403 code 29): skipped from here on, warned about once. */
   refusedAnalytics(account: AdAccountRef): void;
+  /** An account whose listing Pinterest refused for the token's role (403 code 29): warned about once. */
+  refusedListing(accountId: string): void;
   boards(signal?: AbortSignal): Promise<BoardRef[]>;
   sections(board: BoardRef, signal?: AbortSignal): Promise<SectionRef[]>;
   /** Campaigns / ad groups / ads of an account, every configured entity status. */
