@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
-# Build stage: compile TypeScript with the dev toolchain.
-FROM node:20-slim AS build
+# Node 24, the current LTS line (Node 20 reached end of life on 2026-04-30); CI runs the test
+# suite on the same major (.ci/run). Build stage: compile TypeScript with the dev toolchain.
+FROM node:24-slim AS build
 WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -9,7 +10,7 @@ COPY src ./src
 RUN npm run build
 
 # Runtime stage: production dependencies only, non-root.
-FROM node:20-slim
+FROM node:24-slim
 WORKDIR /connector
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./

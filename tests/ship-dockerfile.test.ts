@@ -54,9 +54,22 @@ const workdirAt = (s: Stage, index: number) => {
   return wd;
 };
 
-test('Dockerfile: multi-stage on official Node 20 slim images', () => {
+// Node 20 reached end of life on 2026-04-30; the image is on the current LTS line, 24, and CI
+// runs the suite on that same major (.ci/run: `npx -y node@24`).
+const NODE_MAJOR = 24;
+
+test('Dockerfile: multi-stage on official Node 24 (current LTS) slim images, the major CI tests on', () => {
   assert.ok(stages.length >= 2, 'at least a build stage and a runtime stage');
-  for (const s of stages) assert.match(s.from, /^(docker\.io\/(library\/)?)?node:20(\.\d+){0,2}-(bookworm-|bullseye-)?slim(@sha256:[0-9a-f]{64})?$/, `FROM ${s.from}`);
+  for (const s of stages) {
+    const m = /^(?:docker\.io\/(?:library\/)?)?node:(\d+)(?:\.\d+){0,2}-(?:bookworm-|trixie-)?slim(?:@sha256:[0-9a-f]{64})?$/.exec(s.from);
+    assert.ok(m, `FROM ${s.from}: an official node:<version>-slim image`);
+    assert.equal(Number(m[1]), NODE_MAJOR, `FROM ${s.from}: Node ${NODE_MAJOR}`);
+  }
+  const ci = readFileSync(join(ROOT, '.ci', 'run'), 'utf8');
+  assert.match(ci, new RegExp(`^NODE_MAJOR=${NODE_MAJOR}$`, 'm'), '.ci/run tests on the image\'s Node major');
+  assert.match(ci, /npx -y "node@\$\{NODE_MAJOR\}"/, '.ci/run runs Node from the npm registry');
+  const engines = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+  assert.equal(engines, `>=${NODE_MAJOR}`, 'package.json engines: what the image and CI run');
   assert.ok(stages.slice(0, -1).some((s) => all(s, 'RUN').some((r) => /npm run build|tsc/.test(r))), 'a build stage compiles TypeScript');
 });
 
@@ -143,6 +156,8 @@ test('Dockerfile: the ENTRYPOINT argv starts the connector from the runtime stag
   });
   const [cmd, ...args] = JSON.parse(all(runtime, 'ENTRYPOINT')[0]!) as string[];
   assert.equal(cmd, 'node');
+  // The replay runs on this test's Node: in CI that is the image's major (.ci/run uses node@24).
+  if (process.env.CI) assert.equal(Number(process.versions.node.split('.')[0]), NODE_MAJOR, `CI replays the image on Node ${NODE_MAJOR}`);
   const argv = args.map((a) => (a.startsWith('/') ? join(image, a) : a));
   assert.ok(existsSync(argv[0]!), `${args[0]} exists in the image layout`);
   const run = await runJson([INTERNAL_SPEC, { spec: { connectorType: 'IMAGE', config: {} } }, { discover: { connectorType: 'IMAGE', config: { start_date: '2025-01-01', credentials: { auth_method: 'access_token', access_token: 'pina_x' } } } }], {

@@ -11,7 +11,12 @@ export function bindingLabel(index: number, collection?: string, stream?: string
   return `binding ${index}${parts.length ? ` (${parts.join(', ')})` : ''}`;
 }
 
-/** Checks a binding's resourceConfig against the available streams and fills in defaults. */
+/**
+ * Checks a binding's resourceConfig against the available streams and fills in defaults.
+ * Bindings made by the previous (Airbyte-based) connector carry `namespace` (absent for Pinterest)
+ * and `cursorField`: both are accepted and ignored, each stream picks its own cursor, and the
+ * resource path stays `[stream]`, so Flow keeps the bindings' state keys and backfill counters.
+ */
 export function resolveResource(streams: Map<string, StreamInfo>, raw: unknown, index: number, collection?: string): ResolvedResource {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || typeof (raw as ResourceConfig).stream !== 'string') {
     throw new UserError(`${bindingLabel(index, collection)}: resource config must be an object with a "stream" name`);

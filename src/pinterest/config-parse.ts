@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { UserError } from '../errors.js';
-import { settingsFrom, type PinterestConfig, type Settings } from './config.js';
+import { ALL_ENTITY_STATUSES, settingsFrom, type PinterestConfig, type Settings } from './config.js';
 import { CONFIG_SCHEMA } from './spec-files.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext it arrives as the module object.
@@ -43,10 +43,28 @@ function todayUtc(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
+/**
+ * The previous connector's `status` (an array of ACTIVE | PAUSED | ARCHIVED, or null) becomes
+ * `entity_statuses` when that isn't set; `entity_statuses` wins when both are. `null`, an empty
+ * list or a list of nothing known means "no filter chosen": the `entity_statuses` default (all
+ * five). Never a refusal: a config the previous connector accepted is accepted here. The field is
+ * removed so nothing downstream reads it.
+ */
+export function applyLegacyStatus(cfg: Record<string, unknown>): void {
+  if (!('status' in cfg)) return;
+  const status = cfg.status;
+  delete cfg.status;
+  if (cfg.entity_statuses !== undefined || !Array.isArray(status)) return;
+  const known = new Set<string>(ALL_ENTITY_STATUSES);
+  const picked = [...new Set(status.filter((s): s is string => typeof s === 'string').map((s) => s.toUpperCase()))].filter((s) => known.has(s));
+  if (picked.length > 0) cfg.entity_statuses = picked;
+}
+
 /** Validates the raw endpoint config, applies defaults and returns the normalised config. */
 export function parseConfig(raw: unknown): PinterestConfig {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UserError('config: must be a JSON object');
   const cfg = structuredClone(raw) as Record<string, unknown>;
+  applyLegacyStatus(cfg);
   if (!validateSchema(cfg)) throw new UserError(describe(validateSchema.errors![0]!));
   const config = cfg as unknown as PinterestConfig;
 
