@@ -95,12 +95,17 @@ function requests(): Record<string, string[]> {
     'campaigns/analytics': [`/ad_accounts/${a}/campaigns/analytics?${win}&granularity=DAY&columns=${cols}&campaign_ids=${camps.join(',')}`],
     'ad_groups/analytics': [`/ad_accounts/${a}/ad_groups/analytics?${win}&granularity=WEEK&columns=${cols}&ad_group_ids=${groups.join(',')}`],
     'ads/analytics': [`/ad_accounts/${a}/ads/analytics?${win}&granularity=TOTAL&columns=${cols}&ad_ids=${ads.join(',')}`],
+    'ad_account_targeting_analytics/get': [`/ad_accounts/${a}/targeting_analytics?${win}&granularity=DAY&columns=${cols}&targeting_types=APPTYPE,GENDER,AGE_BUCKET`],
+    'campaign_targeting_analytics/get': [`/ad_accounts/${a}/campaigns/targeting_analytics?${win}&granularity=WEEK&columns=${cols}&targeting_types=CREATIVE_TYPE,KEYWORD&campaign_ids=${camps.join(',')}`],
+    'ad_groups_targeting_analytics/get': [`/ad_accounts/${a}/ad_groups/targeting_analytics?${win}&granularity=TOTAL&columns=${cols}&targeting_types=LOCATION&ad_group_ids=${groups.join(',')}`],
+    'ad_targeting_analytics/get': [`/ad_accounts/${a}/ads/targeting_analytics?${win}&granularity=MONTH&columns=${cols}&targeting_types=QUIZ_RESULT,REGION&ad_ids=${ads.join(',')}`],
   };
 }
 
 test('the extract covers every operation the sandbox serves, with categories and parameters', () => {
   const ops = loadOperations().operations;
-  assert.equal(ops.length, 25);
+  // 25 from resources/openapi/operations.json + the sandbox's 4 targeting-analytics operations.
+  assert.equal(ops.length, 29);
   for (const op of ops) {
     assert.ok(op.category, `${op.operationId} has x-ratelimit-category`);
     assert.ok(op.response200, `${op.operationId} has a 200 schema`);

@@ -124,6 +124,9 @@ const TARGETING_VALUES: Record<string, string[]> = {
   GEO: ['US', 'CA'],
   MEDIA_TYPE: ['IMAGE', 'VIDEO'],
   AGE_BUCKET_AND_GENDER: ['25-34|female', '25-34|male', '35-44|female'],
+  // Only the sync targeting analytics of campaigns (CREATIVE_TYPE) and ads (QUIZ_RESULT) offer these.
+  CREATIVE_TYPE: ['REGULAR', 'VIDEO', 'CAROUSEL'],
+  QUIZ_RESULT: ['result_1', 'result_2'],
 };
 
 export function targetingValues(type: string): string[] {

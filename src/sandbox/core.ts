@@ -1,7 +1,7 @@
 // The sandbox's state, independent of HTTP: data, auth, faults, rate limits, stats, analytics
 // overrides and report jobs, plus the control API shared by `POST /_sandbox/control` and tests.
 import { AuthState, type AuthOptions } from './auth.js';
-import { SandboxData, type AdKind, type Doc } from './data.js';
+import { DELETABLE_ENTITIES, SandboxData, type AdKind, type DeletableEntity, type Doc } from './data.js';
 import { dayStr, parseDay, utcToday } from './dates.js';
 import { Faults, parseFaultSpec, type FaultRule } from './faults.js';
 import { RateLimiter, type RateLimitOptions } from './ratelimit.js';
@@ -46,7 +46,8 @@ export type ControlAction =
   | { action: 'clearRestatements' }
   | { action: 'today'; today: string }
   | { action: 'resetStats' }
-  | ({ action: 'realism' } & RealismOptions);
+  | ({ action: 'realism' } & RealismOptions)
+  | { action: 'delete'; entity: DeletableEntity; ids: string[] };
 
 const KIND: Record<string, AdKind> = { campaigns: 'campaign', ad_groups: 'ad_group', ads: 'ad' };
 
@@ -174,6 +175,11 @@ export class SandboxCore {
       case 'resetStats':
         this.stats.reset();
         return { ok: true };
+      case 'delete': {
+        if (!(DELETABLE_ENTITIES as readonly string[]).includes(c.entity)) throw new Error(`entity must be one of ${DELETABLE_ENTITIES.join(', ')} (got '${c.entity}')`);
+        if (!Array.isArray(c.ids) || c.ids.length === 0) throw new Error('delete needs a non-empty ids array');
+        return { deleted: this.data.delete(c.entity, c.ids) };
+      }
       case 'realism': {
         const { action: _a, ...o } = c;
         this.realism.set(o);

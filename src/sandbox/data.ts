@@ -11,6 +11,8 @@ export type EntityStatus = (typeof ENTITY_STATUSES)[number];
 const STATUS_CYCLE: EntityStatus[] = ['ACTIVE', 'PAUSED', 'ARCHIVED', 'DRAFT', 'DELETED_DRAFT', 'ACTIVE', 'ACTIVE', 'PAUSED'];
 
 export type AdKind = 'campaign' | 'ad_group' | 'ad';
+export const DELETABLE_ENTITIES = ['boards', 'pins', 'sections', 'audiences', 'customer_lists', 'conversion_tags', 'keywords', 'catalogs', 'feeds', 'product_groups'] as const;
+export type DeletableEntity = (typeof DELETABLE_ENTITIES)[number];
 export type Doc = Record<string, unknown>;
 
 const EPOCH_S = Date.UTC(2023, 0, 1) / 1000; // entities are created during 2023
@@ -62,6 +64,8 @@ export class SandboxData {
   private readonly pgBase: number;
   /** entity id → field overrides set through the control API (mutations). */
   private readonly overrides = new Map<string, Doc>();
+  /** Ids deleted through the control API (organic, audience, keyword and catalog objects): listings skip them. */
+  private readonly deleted = new Set<string>();
   /** kind → account index → entities added through the control API. */
   private readonly added: Record<AdKind, Map<number, AddedEntity[]>> = { campaign: new Map(), ad_group: new Map(), ad: new Map() };
 
@@ -381,6 +385,63 @@ export class SandboxData {
     return id;
   }
 
+  // ---------- deletions (control API) ----------
+
+  isDeleted(id: string): boolean {
+    return this.deleted.size > 0 && this.deleted.has(id);
+  }
+
+  /** Deletes existing objects of one kind; throws (deleting nothing) when an id is not one. */
+  delete(entity: DeletableEntity, ids: string[]): string[] {
+    for (const id of ids) if (!this.exists(entity, String(id))) throw new Error(`${id} is not one of the ${entity}`);
+    for (const id of ids) this.deleted.add(String(id));
+    return ids.map(String);
+  }
+
+  private exists(entity: DeletableEntity, id: string): boolean {
+    if (!/^\d+$/.test(id)) return false;
+    const n = Number(id);
+    const perAccount = (base: number, count: number) => {
+      const r = n - base;
+      return r >= 0 && Math.floor(r / 1_000_000) < this.shape.adAccounts && r % 1_000_000 < count;
+    };
+    switch (entity) {
+      case 'boards':
+        return this.boardIndex(id) !== null;
+      case 'pins':
+        return this.pinIndex(id) !== null;
+      case 'sections': {
+        const b = Math.floor((n - this.sectionBase) / 1000);
+        return b >= 0 && b < this.shape.boards && this.sectionIndex(b, id) !== null;
+      }
+      case 'audiences':
+        return perAccount(AUDIENCE_BASE, this.shape.audiencesPerAccount);
+      case 'customer_lists':
+        return perAccount(CUSTOMER_LIST_BASE, this.shape.customerListsPerAccount);
+      case 'conversion_tags':
+        return perAccount(TAG_BASE, this.shape.conversionTagsPerAccount);
+      case 'keywords': {
+        const r = n - KEYWORD_BASE;
+        if (r < 0 || Math.floor(r / B) >= this.shape.adAccounts) return false;
+        const rest = r % B;
+        const level = Math.floor(rest / 300_000_000) as 0 | 1 | 2;
+        const parent = Math.floor((rest % 300_000_000) / 100);
+        const max = level === 0 ? 1 : this.count(level === 1 ? 'campaign' : 'ad_group', Math.floor(r / B));
+        return level <= 2 && parent < max && rest % 100 < this.keywordCount(level, parent);
+      }
+      case 'catalogs':
+        return this.catalogIndex(id) !== null;
+      case 'feeds':
+        return this.feedIndex(id) !== null;
+      case 'product_groups': {
+        const r = n - this.pgBase;
+        if (r < 0) return false;
+        const kf = Math.floor(r / 1000);
+        return r % 1000 < this.shape.productGroupsPerFeed && kf % 1000 < this.shape.feedsPerCatalog && Math.floor(kf / 1000) < this.shape.catalogs;
+      }
+    }
+  }
+
   // ---------- audiences, customer lists, conversion tags, keywords ----------
 
   audience(a: number, i: number): Doc {
@@ -414,7 +475,9 @@ export class SandboxData {
       size: n,
       at: (i) => {
         const idx = order === 'DESCENDING' ? n - 1 - i : i;
-        return this.isReceivedAudience(idx) === (ownership === 'RECEIVED') ? this.audience(a, idx) : null;
+        if (this.isReceivedAudience(idx) !== (ownership === 'RECEIVED')) return null;
+        const doc = this.audience(a, idx);
+        return this.isDeleted(doc.id as string) ? null : doc;
       },
     };
   }
@@ -439,7 +502,13 @@ export class SandboxData {
 
   customerLists(a: number, order?: string): Collection {
     const n = this.shape.customerListsPerAccount;
-    return { size: n, at: (i) => this.customerList(a, order === 'DESCENDING' ? n - 1 - i : i) };
+    return {
+      size: n,
+      at: (i) => {
+        const doc = this.customerList(a, order === 'DESCENDING' ? n - 1 - i : i);
+        return this.isDeleted(doc.id as string) ? null : doc;
+      },
+    };
   }
 
   conversionTag(a: number, i: number): Doc {
@@ -462,7 +531,7 @@ export class SandboxData {
     const out: Doc[] = [];
     for (let i = 0; i < this.shape.conversionTagsPerAccount; i++) {
       const t = this.conversionTag(a, i);
-      if (!filterDeleted || t.status !== 'ARCHIVED') out.push(t);
+      if ((!filterDeleted || t.status !== 'ARCHIVED') && !this.isDeleted(t.id as string)) out.push(t);
     }
     return out;
   }
@@ -500,6 +569,7 @@ export class SandboxData {
         const k = i % per;
         if (k >= this.keywordCount(level, p)) return null;
         const kw = this.keyword(a, level, p, k);
+        if (this.isDeleted(kw.id as string)) return null;
         return matchTypes && !matchTypes.has(kw.match_type as string) ? null : kw;
       },
     };
@@ -530,7 +600,7 @@ export class SandboxData {
 
   boardIndex(id: string): number | null {
     const b = Number(id) - this.boardBase;
-    return /^\d+$/.test(id) && Number.isInteger(b) && b >= 0 && b < this.shape.boards ? b : null;
+    return /^\d+$/.test(id) && Number.isInteger(b) && b >= 0 && b < this.shape.boards && !this.isDeleted(id) ? b : null;
   }
 
   /** Pins on board b: the shape's pinsPerBoard, or hugeBoardPins on the last board. */
@@ -582,6 +652,7 @@ export class SandboxData {
     return {
       size: this.shape.boards,
       at: (b) => {
+        if (this.isDeleted(this.boardId(b))) return null;
         const p = this.boardPrivacy(b);
         if (privacy && privacy !== 'ALL') {
           if (privacy === 'PUBLIC_AND_SECRET' ? p === 'PROTECTED' : p !== privacy) return null;
@@ -597,11 +668,11 @@ export class SandboxData {
 
   sectionIndex(b: number, id: string): number | null {
     const s = Number(id) - this.sectionBase - b * 1000;
-    return /^\d+$/.test(id) && Number.isInteger(s) && s >= 0 && s < this.shape.sectionsPerBoard ? s : null;
+    return /^\d+$/.test(id) && Number.isInteger(s) && s >= 0 && s < this.shape.sectionsPerBoard && !this.isDeleted(id) ? s : null;
   }
 
   sections(b: number): Collection {
-    return { size: this.shape.sectionsPerBoard, at: (s) => ({ id: this.sectionId(b, s), name: `${pick(WORDS, this.h(52, b, s))} section ${s + 1}` }) };
+    return { size: this.shape.sectionsPerBoard, at: (s) => (this.isDeleted(this.sectionId(b, s)) ? null : { id: this.sectionId(b, s), name: `${pick(WORDS, this.h(52, b, s))} section ${s + 1}` }) };
   }
 
   pinId(b: number, p: number): string {
@@ -618,7 +689,7 @@ export class SandboxData {
     if (r === null) return null;
     const b = Math.floor(r / 1_000_000);
     const p = r % 1_000_000;
-    return b < this.shape.boards && p < this.pinCount(b) ? { b, p } : null;
+    return b < this.shape.boards && p < this.pinCount(b) && !this.isDeleted(id) ? { b, p } : null;
   }
 
   pinSection(p: number): number | null {
@@ -650,7 +721,8 @@ export class SandboxData {
       alt_text: h % 4 === 0 ? null : 'sandbox pin image',
       creative_type: ct,
       board_id: this.boardId(b),
-      board_section_id: s === null ? null : this.sectionId(b, s),
+      // A pin of a deleted section stays on the board, outside any section.
+      board_section_id: s === null || this.isDeleted(this.sectionId(b, s)) ? null : this.sectionId(b, s),
       board_owner: { username: this.username },
       is_owner: this.isOwnedPin(b, p),
       is_standard: true,
@@ -671,14 +743,14 @@ export class SandboxData {
   boardPins(b: number, creativeTypes?: Set<string>, withMetrics = false): Collection {
     return {
       size: this.pinCount(b),
-      at: (p) => (creativeTypes && !creativeTypes.has(this.pinCreativeType(b, p)) ? null : this.pin(b, p, withMetrics)),
+      at: (p) => (creativeTypes && !creativeTypes.has(this.pinCreativeType(b, p))) || this.isDeleted(this.pinId(b, p)) ? null : this.pin(b, p, withMetrics),
     };
   }
 
   sectionPins(b: number, s: number): Collection {
     const S = this.shape.sectionsPerBoard + 1;
     const P = this.pinCount(b);
-    return { size: s < P ? Math.ceil((P - s) / S) : 0, at: (i) => this.pin(b, s + i * S) };
+    return { size: s < P ? Math.ceil((P - s) / S) : 0, at: (i) => (this.isDeleted(this.pinId(b, s + i * S)) ? null : this.pin(b, s + i * S)) };
   }
 
   // ---------- catalogs ----------
@@ -699,7 +771,7 @@ export class SandboxData {
   }
 
   catalogs(): Collection {
-    return { size: this.shape.catalogs, at: (k) => this.catalog(k) };
+    return { size: this.shape.catalogs, at: (k) => (this.isDeleted(this.catalogId(k)) ? null : this.catalog(k)) };
   }
 
   feedId(k: number, f: number): string {
@@ -734,6 +806,7 @@ export class SandboxData {
       size: this.shape.catalogs * F,
       at: (i) => {
         const k = Math.floor(i / F);
+        if (this.isDeleted(this.feedId(k, i % F)) || this.isDeleted(this.catalogId(k))) return null;
         return catalogFilter !== undefined && k !== catalogFilter ? null : this.feed(k, i % F);
       },
     };
@@ -741,7 +814,7 @@ export class SandboxData {
 
   catalogIndex(id: string): number | null {
     const k = Number(id) - this.catalogBase;
-    return /^\d+$/.test(id) && Number.isInteger(k) && k >= 0 && k < this.shape.catalogs ? k : null;
+    return /^\d+$/.test(id) && Number.isInteger(k) && k >= 0 && k < this.shape.catalogs && !this.isDeleted(id) ? k : null;
   }
 
   feedIndex(id: string): { k: number; f: number } | null {
@@ -749,7 +822,7 @@ export class SandboxData {
     if (!/^\d+$/.test(id) || !Number.isInteger(r) || r < 0) return null;
     const k = Math.floor(r / 1000);
     const f = r % 1000;
-    return k < this.shape.catalogs && f < this.shape.feedsPerCatalog ? { k, f } : null;
+    return k < this.shape.catalogs && f < this.shape.feedsPerCatalog && !this.isDeleted(id) && !this.isDeleted(this.catalogId(k)) ? { k, f } : null;
   }
 
   productGroup(k: number, f: number, g: number): Doc {
@@ -784,7 +857,10 @@ export class SandboxData {
         const k = Math.floor(i / (G * F));
         if (filter.catalog !== undefined && filter.catalog !== k) return null;
         if (filter.feed && (filter.feed.k !== k || filter.feed.f !== f)) return null;
+        // Deleting a catalog or feed takes its product groups along.
+        if (this.deleted.size && (this.isDeleted(this.catalogId(k)) || this.isDeleted(this.feedId(k, f)))) return null;
         const pg = this.productGroup(k, f, g);
+        if (this.isDeleted(pg.id as string)) return null;
         return filter.ids && !filter.ids.has(pg.id as string) ? null : pg;
       },
     };

@@ -186,7 +186,9 @@ function dataView(core: SandboxCore): SandboxDataView {
         adGroups += d.count('ad_group', a);
         ads += d.count('ad', a);
       }
-      const sectionPins = Array.from({ length: s.sectionsPerBoard }, (_, i) => d.sectionPins(0, i).size).reduce((x, y) => x + y, 0) * s.boards;
+      // Per board: a huge board (realism hugeBoardPins) has more section pins than the others.
+      const perBoard = (b: number) => Array.from({ length: s.sectionsPerBoard }, (_, i) => d.sectionPins(b, i).size).reduce((x, y) => x + y, 0);
+      const sectionPins = s.boards === 0 ? 0 : perBoard(0) * (s.boards - 1) + perBoard(s.boards - 1);
       return { adAccounts: s.adAccounts, campaigns, adGroups, ads, boards: s.boards, sections: s.boards * s.sectionsPerBoard, pins: d.totalPins(), sectionPins, catalogs: s.catalogs, feeds: s.catalogs * s.feedsPerCatalog, productGroups: s.catalogs * s.feedsPerCatalog * s.productGroupsPerFeed };
     },
     groupBoardIds: () => Array.from({ length: d.shape.boards }, (_, b) => b).filter((b) => d.isGroupBoard(b)).map((b) => d.boardId(b)),

@@ -3,6 +3,7 @@
 // query-parameter validation, column enums and rate-limit categories.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { TARGETING_OPERATIONS } from './openapi-targeting.js';
 
 export interface ParamSchema {
   type?: string;
@@ -51,8 +52,13 @@ export interface OperationsFile {
 export const OPERATIONS_FILE = fileURLToPath(new URL('../../resources/openapi/operations.json', import.meta.url));
 
 let loaded: OperationsFile | null = null;
+/** The committed extract plus the sandbox's own extract of the targeting-analytics operations. */
 export function loadOperations(): OperationsFile {
-  loaded ??= JSON.parse(readFileSync(OPERATIONS_FILE, 'utf8')) as OperationsFile;
+  if (!loaded) {
+    const file = JSON.parse(readFileSync(OPERATIONS_FILE, 'utf8')) as OperationsFile;
+    const known = new Set(file.operations.map((o) => o.operationId));
+    loaded = { ...file, operations: [...file.operations, ...(TARGETING_OPERATIONS as unknown as Operation[]).filter((o) => !known.has(o.operationId))] };
+  }
   return loaded;
 }
 

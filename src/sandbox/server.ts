@@ -5,6 +5,7 @@ import { ApiError, AUTH_FAILED, badRequest, RATE_LIMIT_MESSAGE } from './errors.
 import { buildRoutes, ParamError, parseQuery, type Route } from './openapi.js';
 import { entityHandlers } from './handlers-entities.js';
 import { analyticsHandlers } from './handlers-analytics.js';
+import { targetingHandlers } from './handlers-targeting.js';
 import type { SandboxCore, ControlAction } from './core.js';
 import type { FaultRule } from './faults.js';
 import type { RequestLogEntry } from './stats.js';
@@ -24,6 +25,7 @@ export function createSandboxServer(core: SandboxCore): Server {
   const handlers: Record<string, Handler> = {
     ...entityHandlers(),
     ...analyticsHandlers(),
+    ...targetingHandlers(),
     // Reports need the same roles as the sync analytics (Owner, Admin, Analyst, Campaign Manager).
     'analytics/create_report': (ctx) => core.reports.create(adAccountWithRole(ctx, ADS_ROLES), ctx.body),
     'analytics/get_report': (ctx) => core.reports.get(adAccountWithRole(ctx, ADS_ROLES), ctx.query.token as string, ctx.origin),
