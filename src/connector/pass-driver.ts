@@ -1,6 +1,6 @@
 import type { Logger } from '../log.js';
 import { DELETION_KEYS_CAP, type BindingState } from './binding-state.js';
-import type { Doc } from './pass-events.js';
+import type { Doc, PassEvent } from './pass-events.js';
 import type { KeyRange, OpenBinding, PassContext, Session } from './source.js';
 import { mergePatchBetween } from './state.js';
 
@@ -77,7 +77,18 @@ export class BindingDriver {
     try {
       for (;;) {
         if (o.signal.aborted) break;
-        const r = await events.next();
+        const pending = events.next();
+        let r: IteratorResult<PassEvent, unknown>;
+        if (moved) {
+          // Progress waiting to be committed: events that follow at once (a cursor and the end of
+          // its unit) join it; when the source has to wait (the next request), commit now.
+          const first = await Promise.race([pending, idle()]);
+          if (first === IDLE) {
+            await this.commit();
+            moved = false;
+            r = await pending;
+          } else r = first;
+        } else r = await pending;
         if (r.done) break;
         const ev = r.value;
         switch (ev.type) {
@@ -156,6 +167,10 @@ export class BindingDriver {
     return deleted;
   }
 }
+
+const IDLE = Symbol('idle');
+/** Resolves once pending I/O callbacks have run: what the source can produce without waiting has been produced. */
+const idle = (): Promise<typeof IDLE> => new Promise((resolve) => setImmediate(() => resolve(IDLE)));
 
 /** A document's key as one string: the JSON array of its key values. */
 function keyOf(doc: Doc, key: string[]): string {
