@@ -28,6 +28,10 @@ const SERVED = [
   'campaigns/analytics',
   'ad_groups/analytics',
   'ads/analytics',
+  'ad_account_targeting_analytics/get',
+  'campaign_targeting_analytics/get',
+  'ad_groups_targeting_analytics/get',
+  'ad_targeting_analytics/get',
   'analytics/create_report',
   'analytics/get_report',
 ];

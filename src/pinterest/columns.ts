@@ -52,6 +52,9 @@ export const SYNC_ANALYTICS_COLUMNS: readonly string[] = [
   'TOTAL_UNKNOWN_CONVERSION_RATE', 'TOTAL_CUSTOM_CONVERSION_RATE',
 ];
 
+/** Sync targeting analytics, per level: the endpoint's targeting_types enum and maxItems per call. */
+export const TARGETING_ANALYTICS: Readonly<Record<'ad_account' | 'campaign' | 'ad_group' | 'ad', { types: readonly string[]; perCall: number }>> = {"ad_account":{"types":["KEYWORD","APPTYPE","GENDER","LOCATION","PLACEMENT","COUNTRY","TARGETED_INTEREST","PINNER_INTEREST","AUDIENCE_INCLUDE","GEO","AGE_BUCKET","REGION","AGE_BUCKET_AND_GENDER"],"perCall":15},"campaign":{"types":["KEYWORD","APPTYPE","GENDER","LOCATION","PLACEMENT","COUNTRY","TARGETED_INTEREST","PINNER_INTEREST","AUDIENCE_INCLUDE","GEO","AGE_BUCKET","REGION","CREATIVE_TYPE","AGE_BUCKET_AND_GENDER","AUDIENCE_MULTIPLIER"],"perCall":14},"ad_group":{"types":["KEYWORD","APPTYPE","GENDER","LOCATION","PLACEMENT","COUNTRY","TARGETED_INTEREST","PINNER_INTEREST","AUDIENCE_INCLUDE","GEO","AGE_BUCKET","REGION","AGE_BUCKET_AND_GENDER","CREATIVE_ENHANCEMENTS"],"perCall":14},"ad":{"types":["KEYWORD","APPTYPE","GENDER","LOCATION","PLACEMENT","COUNTRY","TARGETED_INTEREST","PINNER_INTEREST","AUDIENCE_INCLUDE","GEO","AGE_BUCKET","REGION","QUIZ_RESULT","AGE_BUCKET_AND_GENDER"],"perCall":14}};
+
 /** `ReportingColumnAsync`: columns an async report (POST /ad_accounts/{id}/reports) accepts, OpenAPI order. */
 export const ASYNC_REPORT_COLUMNS: readonly string[] = [
   'SPEND_IN_MICRO_DOLLAR', 'ADS_CREDIT_SPEND_IN_MICRO_DOLLAR', 'ADS_CREDIT_SPEND_IN_DOLLAR',

@@ -3,7 +3,6 @@
 // query-parameter validation, column enums and rate-limit categories.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { TARGETING_OPERATIONS } from './openapi-targeting.js';
 
 export interface ParamSchema {
   type?: string;
@@ -52,13 +51,9 @@ export interface OperationsFile {
 export const OPERATIONS_FILE = fileURLToPath(new URL('../../resources/openapi/operations.json', import.meta.url));
 
 let loaded: OperationsFile | null = null;
-/** The committed extract plus the sandbox's own extract of the targeting-analytics operations. */
+/** The committed extract of the operations the sandbox serves (scripts/extract-openapi.ts). */
 export function loadOperations(): OperationsFile {
-  if (!loaded) {
-    const file = JSON.parse(readFileSync(OPERATIONS_FILE, 'utf8')) as OperationsFile;
-    const known = new Set(file.operations.map((o) => o.operationId));
-    loaded = { ...file, operations: [...file.operations, ...(TARGETING_OPERATIONS as unknown as Operation[]).filter((o) => !known.has(o.operationId))] };
-  }
+  loaded ??= JSON.parse(readFileSync(OPERATIONS_FILE, 'utf8')) as OperationsFile;
   return loaded;
 }
 

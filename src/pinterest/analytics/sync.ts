@@ -5,7 +5,7 @@ import type { AdAccountRef, StrategyEnv, StrategyFn } from '../streams/strategy.
 import type { SyncAnalyticsDef } from '../streams/types.js';
 import { accountDay, accountDayEvent, attributionParams, stringifyIds } from './common.js';
 import { plan, planSummary, type Plan, type PlanAccount } from './planner.js';
-import { SYNC_LIMITS } from './windows.js';
+import { chunk, SYNC_LIMITS } from './windows.js';
 import { idsPerCall } from '../url-budget.js';
 import { markSettled, settledBefore } from './settled.js';
 import { isRoleRefused, isUrlTooLong } from '../strategies/refusals.js';
@@ -14,6 +14,14 @@ import { isRoleRefused, isUrlTooLong } from '../strategies/refusals.js';
 // configured status, ≤250 ids and ≤90 days per call, every documented column.
 
 const COLUMNS = SYNC_ANALYTICS_COLUMNS.join(',');
+
+interface TargetingRow {
+  targeting_type?: string;
+  targeting_value?: string | number | null;
+  metrics?: Record<string, unknown>;
+}
+/** A response's rows: row texts (parsed one at a time) or parsed rows. */
+type Rows = string[] | Array<Record<string, unknown>>;
 const READ_AHEAD_MAX_ROWS = 1000;
 
 /** Accounts and entity ids a sync analytics binding reads this poll (lists parents). */
@@ -26,7 +34,14 @@ export async function syncPlan(env: StrategyEnv<SyncAnalyticsDef>): Promise<{ pl
     inputs.push({ id: account.id, ids, cursor: accountDay(ctx.state, account.id) });
   }
   // As many ids per call as fit a URL under MAX_URL_BYTES next to every column and attribution setting.
-  const probe = { start_date: env.today, end_date: env.today, granularity: 'DAY', columns: COLUMNS, ...attributionParams(env.config) };
+  const probe = {
+    start_date: env.today,
+    end_date: env.today,
+    granularity: 'DAY',
+    columns: COLUMNS,
+    ...(def.targeting ? { targeting_types: def.targeting.types.slice(0, def.targeting.perCall).join(',') } : {}),
+    ...attributionParams(env.config),
+  };
   const batch = def.ids
     ? idsPerCall(env.config.advanced.api_base_url, def.endpoint.replace('{ad_account_id}', 'X'.repeat(18)), probe, def.ids.param, inputs.flatMap((a) => a.ids), def.ids.batch)
     : 1;
@@ -53,46 +68,55 @@ export const syncAnalytics: StrategyFn<SyncAnalyticsDef> = async function* (env)
 
   // Calls are made in plan order, one ahead: the next window/batch is in flight while this one's
   // rows are emitted (checkpoints stay in order; at most two responses are held).
-  type Call = { account: string; path: string; window: { start: string; end: string }; batch: string[] | null; last: boolean };
+  type Call = { account: string; path: string; window: { start: string; end: string }; batch: string[] | null; types?: string[]; last: boolean };
+  // Targeting breakdowns: every targeting type the endpoint offers, at most `perCall` per request.
+  const typeChunks = def.targeting ? chunk([...def.targeting.types], def.targeting.perCall) : [undefined];
   const calls: Call[] = [];
   for (const a of p.accounts) {
     const path = def.endpoint.replace('{ad_account_id}', encodeURIComponent(a.account));
     for (const w of a.windows) {
       if (a.batches.length === 0) calls.push({ account: a.account, path, window: w, batch: null, last: true });
-      for (let b = 0; b < a.batches.length; b++) calls.push({ account: a.account, path, window: w, batch: a.batches[b], last: b === a.batches.length - 1 });
+      for (let b = 0; b < a.batches.length; b++) {
+        for (let t = 0; t < typeChunks.length; t++) {
+          calls.push({ account: a.account, path, window: w, batch: a.batches[b], types: typeChunks[t], last: b === a.batches.length - 1 && t === typeChunks.length - 1 });
+        }
+      }
     }
   }
-  const fetchBatch = (c: Call, batch: string[] | null) =>
-    client.request<string[]>(
-      {
-        path: c.path,
-        query: {
-          start_date: c.window.start,
-          end_date: c.window.end,
-          granularity: 'DAY',
-          columns: COLUMNS,
-          ...(idParam ? { [idParam]: batch ?? [] } : {}),
-          ...attribution,
-        },
-        category: def.category,
-        stream: def.name,
-      },
-      ctx.signal,
-      splitJsonArray,
-    );
+  const request = (c: Call, batch: string[] | null) => ({
+    path: c.path,
+    query: {
+      start_date: c.window.start,
+      end_date: c.window.end,
+      granularity: 'DAY',
+      columns: COLUMNS,
+      ...(idParam ? { [idParam]: batch ?? [] } : {}),
+      ...(c.types ? { targeting_types: c.types.join(',') } : {}),
+      ...attribution,
+    },
+    category: def.category,
+    stream: def.name,
+  });
+  // Plain analytics answer a bare array of rows (kept as text until each row is emitted);
+  // targeting analytics answer {data: [{targeting_type, targeting_value, metrics}]}.
+  const fetchBatch = async (c: Call, batch: string[] | null): Promise<Rows> => {
+    if (!def.targeting) return client.request<string[]>(request(c, batch), ctx.signal, splitJsonArray);
+    const body = await client.request<{ data?: TargetingRow[] }>({ ...request(c, batch), exactIds: true }, ctx.signal);
+    return (body?.data ?? []).map((d) => ({ ...d.metrics, TARGETING_TYPE: d.targeting_type, TARGETING_VALUE: d.targeting_value == null ? null : String(d.targeting_value) }));
+  };
   // A 414 (URL too long) halves the batch and goes on.
-  const fetchCall = async (c: Call, batch: string[] | null = c.batch): Promise<string[]> => {
+  const fetchCall = async (c: Call, batch: string[] | null = c.batch): Promise<Rows> => {
     try {
       return await fetchBatch(c, batch);
     } catch (err) {
       if (!isUrlTooLong(err) || !batch || batch.length < 2) throw err;
       const half = Math.ceil(batch.length / 2);
       const [a, b] = await Promise.all([fetchCall(c, batch.slice(0, half)), fetchCall(c, batch.slice(half))]);
-      return a.concat(b);
+      return [...a, ...b] as Rows;
     }
   };
   const refused = new Set<string>();
-  let next: Promise<string[]> | undefined;
+  let next: Promise<Rows> | undefined;
   for (let i = 0; i < calls.length; i++) {
     ctx.signal.throwIfAborted();
     const c = calls[i];
@@ -106,7 +130,7 @@ export const syncAnalytics: StrategyFn<SyncAnalyticsDef> = async function* (env)
     }
     const current = next ?? fetchCall(c);
     next = undefined;
-    let rows: string[];
+    let rows: Rows;
     try {
       rows = await current;
     } catch (err) {
@@ -127,12 +151,13 @@ export const syncAnalytics: StrategyFn<SyncAnalyticsDef> = async function* (env)
     const batch = c.batch;
     for (let r = 0; r < rows.length; r++) {
       // Ids above 2^53 sent as JSON numbers would be rounded by JSON.parse: parse them as exact strings.
-      const row = parseExactIds<Record<string, unknown>>(rows[r]);
+      const raw = rows[r];
+      const row = typeof raw === 'string' ? parseExactIds<Record<string, unknown>>(raw) : raw;
       if (!row || typeof row !== 'object' || Array.isArray(row)) continue;
       stringifyIds(row);
       // One-id requests can be attributed even when Pinterest leaves the id column out.
       if (row[def.idColumn] == null && batch.length === 1) row[def.idColumn] = batch[0];
-      if (row[def.idColumn] == null || typeof row.DATE !== 'string') {
+      if (row[def.idColumn] == null || typeof row.DATE !== 'string' || (def.targeting && (row.TARGETING_TYPE == null || row.TARGETING_VALUE == null))) {
         skipped++;
         continue;
       }

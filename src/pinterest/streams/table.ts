@@ -1,5 +1,6 @@
 import type { CustomReport, PinterestConfig } from '../config.js';
-import type { AccountChildDef, BoardChildDef, IncrementalListDef, KeywordsDef, ListDef, ReportDef, SingleDef, StreamDef } from './types.js';
+import { TARGETING_ANALYTICS } from '../columns.js';
+import type { AccountChildDef, BoardChildDef, IncrementalListDef, KeywordsDef, ListDef, ReportDef, SingleDef, StreamDef, SyncAnalyticsDef } from './types.js';
 
 const FULL = ['full_refresh'] as const;
 const INC = ['incremental'] as const;
@@ -58,6 +59,31 @@ export const STREAMS: StreamDef[] = [
   { name: 'campaign_analytics', strategy: 'sync_analytics', endpoint: '/ad_accounts/{ad_account_id}/campaigns/analytics', idColumn: 'CAMPAIGN_ID', ids: { of: 'campaigns', param: 'campaign_ids', batch: 250 }, key: ['/CAMPAIGN_ID', '/DATE'], category: 'ads_analytics', schema: 'campaign_analytics', interval: 'PT6H', syncModes: [...INC], scope: 'ads' },
   { name: 'ad_group_analytics', strategy: 'sync_analytics', endpoint: '/ad_accounts/{ad_account_id}/ad_groups/analytics', idColumn: 'AD_GROUP_ID', ids: { of: 'ad_groups', param: 'ad_group_ids', batch: 250 }, key: ['/AD_GROUP_ID', '/DATE'], category: 'ads_analytics', schema: 'ad_group_analytics', interval: 'PT6H', syncModes: [...INC], scope: 'ads' },
   { name: 'ad_analytics', strategy: 'sync_analytics', endpoint: '/ad_accounts/{ad_account_id}/ads/analytics', idColumn: 'AD_ID', ids: { of: 'ads', param: 'ad_ids', batch: 250 }, key: ['/AD_ID', '/DATE'], category: 'ads_analytics', schema: 'ad_analytics', interval: 'PT6H', syncModes: [...INC], scope: 'ads' },
+
+  // Sync targeting analytics: the same levels broken down by every targeting type each endpoint offers
+  ...(
+    [
+      ['ad_account', 'AD_ACCOUNT_ID', '', undefined],
+      ['campaign', 'CAMPAIGN_ID', '/campaigns', { of: 'campaigns', param: 'campaign_ids', batch: 250 }],
+      ['ad_group', 'AD_GROUP_ID', '/ad_groups', { of: 'ad_groups', param: 'ad_group_ids', batch: 250 }],
+      ['ad', 'AD_ID', '/ads', { of: 'ads', param: 'ad_ids', batch: 250 }],
+    ] as const
+  ).map(
+    ([level, idColumn, path, ids]): SyncAnalyticsDef => ({
+      name: `${level}_targeting_analytics`,
+      strategy: 'sync_analytics',
+      endpoint: `/ad_accounts/{ad_account_id}${path}/targeting_analytics`,
+      idColumn,
+      ...(ids ? { ids } : {}),
+      targeting: TARGETING_ANALYTICS[level],
+      key: [`/${idColumn}`, '/DATE', '/TARGETING_TYPE', '/TARGETING_VALUE'],
+      category: 'ads_analytics',
+      schema: `${level}_targeting_analytics`,
+      interval: 'PT24H',
+      syncModes: [...INC],
+      scope: 'ads',
+    }),
+  ),
 
   // Async reports
   ...REPORTS.map(([name, level, key]): ReportDef => ({

@@ -99,6 +99,8 @@ export interface SyncAnalyticsDef extends StreamBase {
   idColumn: string;
   /** Entity-level endpoints: which entities' ids to send, under which parameter, how many per call. */
   ids?: { of: AdEntityKind; param: 'campaign_ids' | 'ad_group_ids' | 'ad_ids'; batch: number };
+  /** Targeting breakdowns (…/targeting_analytics): the endpoint's targeting types, how many per call. */
+  targeting?: { types: readonly string[]; perCall: number };
 }
 
 export type ReportGranularity = 'TOTAL' | 'DAY' | 'HOUR' | 'WEEK' | 'MONTH';
