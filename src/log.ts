@@ -12,6 +12,32 @@ export function levelFromEnv(raw = process.env.LOG_LEVEL): string {
   return LEVELS.has(lvl) ? lvl : 'info';
 }
 
+/** Where log lines go: fd 2 as JSON lines, unless a CLI command on a terminal swaps in a formatter. */
+export interface LogSink {
+  write(line: string): void;
+  flushSync?(): void;
+}
+
+class SwitchableSink implements LogSink {
+  constructor(public current: LogSink) {}
+  write(line: string): void {
+    this.current.write(line);
+  }
+  flushSync(): void {
+    this.current.flushSync?.();
+  }
+}
+
+const stderrSink = new SwitchableSink(destination({ fd: 2, sync: true }));
+
+/**
+ * Routes the process logger's lines through `wrap` (given the JSON-lines sink, returns the sink to
+ * use). Only the human-facing CLI commands call it; under Flow the lines stay JSON.
+ */
+export function setLogSink(wrap: (json: LogSink) => LogSink): void {
+  stderrSink.current = wrap(stderrSink.current);
+}
+
 export function createLogger(level = levelFromEnv(), fd = 2): Logger {
   return pino(
     {
@@ -32,7 +58,7 @@ export function createLogger(level = levelFromEnv(), fd = 2): Logger {
         censor: '[redacted]',
       },
     },
-    destination({ fd, sync: true }),
+    fd === 2 ? stderrSink : destination({ fd, sync: true }),
   );
 }
 

@@ -43,7 +43,7 @@ test('spec: internal spec then real spec, two responses, exit 0', async () => {
   assert.equal(spec.oauth2.accessTokenUrlTemplate, 'https://api.pinterest.com/v5/oauth/token');
   assert.match(spec.oauth2.accessTokenHeaders.Authorization, /^Basic \{\{#basicauth\}\}/);
   assert.deepEqual(spec.oauth2.accessTokenResponseMap, { refresh_token: '/refresh_token', access_token: '/access_token' });
-  // namespace and cursorField: the previous connector's bindings carry them (accepted, ignored).
+  // namespace and cursorField: accepted (hidden, ignored) for bindings of the previous connector (issue 13).
   assert.deepEqual(Object.keys(spec.resourceConfigSchema.properties).sort(), ['cursorField', 'interval', 'namespace', 'stream', 'syncMode']);
 });
 

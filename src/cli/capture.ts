@@ -8,6 +8,7 @@ import type { BindingProgress } from '../connector/session-loop.js';
 import { log } from '../log.js';
 import { createPinterestSource } from '../pinterest/source.js';
 import { configFilePersister, readConfigFile, splitList } from './config-file.js';
+import { logFormatOption, useLogFormat } from './log-format.js';
 import { runCommand } from './run.js';
 
 interface CaptureOpts {
@@ -16,6 +17,7 @@ interface CaptureOpts {
   streams?: string;
   once?: boolean;
   output?: string;
+  logFormat?: string;
 }
 
 async function write(stream: NodeJS.WritableStream | WriteStream, text: string): Promise<void> {
@@ -78,16 +80,17 @@ function writeState(path: string, state: unknown): void {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('capture')
     .description('Run the capture outside Flow: documents as JSON lines on stdout ({"stream","doc"}) or one file per stream')
     .requiredOption('--config <file>', 'endpoint config (JSON or YAML)')
     .option('--state <file>', 'connector state to resume from; the final state is written back to it')
     .option('--streams <a,b>', 'comma-separated stream names (default: every stream)')
     .option('--once', 'run one pass of every binding, then exit')
-    .option('--output <dir>', 'write <dir>/<stream>.jsonl instead of stdout')
-    .action((o: CaptureOpts) =>
+    .option('--output <dir>', 'write <dir>/<stream>.jsonl instead of stdout');
+  logFormatOption(cmd).action((o: CaptureOpts) =>
       runCommand(async () => {
+        useLogFormat(o.logFormat);
         const config = readConfigFile(o.config);
         const initial = o.state && existsSync(o.state) ? readConfigFile(o.state, 'state file') : {};
         const out = o.output ? fileOutput(o.output) : stdoutOutput();

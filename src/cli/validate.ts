@@ -3,16 +3,18 @@ import { handleValidate } from '../connector/handlers.js';
 import { log } from '../log.js';
 import { createPinterestSource } from '../pinterest/source.js';
 import { configFilePersister, readConfigFile, splitList } from './config-file.js';
+import { logFormatOption, useLogFormat } from './log-format.js';
 import { runCommand } from './run.js';
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('validate')
     .description('Validate a config and bindings for all (or the listed) streams, checking access at Pinterest')
     .requiredOption('--config <file>', 'endpoint config (JSON or YAML)')
-    .option('--streams <a,b>', 'comma-separated stream names (default: every stream)')
-    .action((o: { config: string; streams?: string }) =>
+    .option('--streams <a,b>', 'comma-separated stream names (default: every stream)');
+  logFormatOption(cmd).action((o: { config: string; streams?: string; logFormat?: string }) =>
       runCommand(async () => {
+        useLogFormat(o.logFormat);
         const source = createPinterestSource();
         const raw = readConfigFile(o.config);
         const names = splitList(o.streams) ?? source.streams(source.parseConfig(raw)).map((s) => s.name);
