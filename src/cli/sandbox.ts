@@ -15,6 +15,7 @@ export function register(program: Command): void {
     .option('--rate-limits <on|off>', "enforce Pinterest's per-category rate limits", 'off')
     .option('--token-ttl <seconds>', 'lifetime of access tokens issued by /oauth/token')
     .option('--report-polls <n>', 'polls a report stays IN_PROGRESS', '2')
+    .option('--legacy-app', 'an app created before 2025-09-25: refreshes need continuous_refresh=true')
     .option('--no-catalogs', 'a user without catalogs (product groups answer 409 code 4182)')
     .action(async (o: Record<string, string | boolean | undefined>) => {
       const scale = String(o.scale) as ScaleName;
@@ -30,6 +31,7 @@ export function register(program: Command): void {
         accessTokenTtlSeconds: o.tokenTtl !== undefined ? Number(o.tokenTtl) : undefined,
         reportPolls: Number(o.reportPolls),
         shape: o.catalogs === false ? { catalogs: 0 } : undefined,
+        legacyApp: o.legacyApp === true,
       });
       process.stdout.write(JSON.stringify({ baseUrl: sb.baseUrl }) + '\n');
       log.info({ baseUrl: sb.baseUrl, scale, seed: Number(o.seed), counts: sb.data.counts() }, 'sandbox listening');

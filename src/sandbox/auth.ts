@@ -15,7 +15,20 @@ export interface AuthOptions {
   rotateRefreshTokens?: boolean;
   /** Scopes granted to every token. Default: everything a read-only capture needs. */
   scopes?: string[];
+  /**
+   * The app was created before 2025-09-25: a refresh_token grant must carry the form field
+   * `continuous_refresh=true`, otherwise it is refused (Pinterest no longer serves the legacy
+   * 365-day refresh token). Default false (a newer app: continuous refresh is implied).
+   */
+  legacyApp?: boolean;
 }
+
+/**
+ * Pinterest documents that legacy refresh is gone but not the error it answers; the sandbox uses
+ * the generic invalid-parameters code 1 with a message naming the missing field (UNVERIFIED text).
+ */
+export const LEGACY_REFRESH_MESSAGE =
+  'The legacy refresh token (365-day expiration) is no longer supported. Apps created before September 25, 2025 must set continuous_refresh=true to use the continuous refresh token (60-day expiration, refreshable indefinitely).';
 
 export const DEFAULT_SCOPES = ['ads:read', 'boards:read', 'boards:read_secret', 'catalogs:read', 'pins:read', 'pins:read_secret', 'user_accounts:read'];
 const REFRESH_TTL_S = 60 * 86_400;
@@ -27,9 +40,11 @@ export class AuthState {
   accessTokenTtlSeconds: number;
   rotate: boolean;
   scopes: Set<string>;
-  private readonly access = new Map<string, number>(); // token → expiry (ms epoch)
+  legacyApp: boolean;
+  private readonly access = new Map<string, { exp: number; scopes: Set<string> }>(); // token → expiry (ms epoch), scopes
   private readonly refresh = new Set<string>();
   private counter = 0;
+  private readonly seenExpired = new Set<string>();
   /** Access tokens made invalid by the token-expiry fault or control API. */
   staticTokenDisabled = false;
 
@@ -43,15 +58,21 @@ export class AuthState {
     this.accessTokenTtlSeconds = o.accessTokenTtlSeconds ?? 30 * 86_400;
     this.rotate = o.rotateRefreshTokens ?? true;
     this.scopes = new Set(o.scopes ?? DEFAULT_SCOPES);
+    this.legacyApp = o.legacyApp ?? false;
     this.refresh.add(o.refreshToken ?? 'pinr_sandbox');
   }
 
   /** 'ok' | 'expired' | 'invalid' for a bearer token. */
   check(token: string): 'ok' | 'expired' | 'invalid' {
     if (token === this.staticToken) return this.staticTokenDisabled ? 'expired' : 'ok';
-    const exp = this.access.get(token);
-    if (exp === undefined) return 'invalid';
-    return Date.now() < exp ? 'ok' : 'expired';
+    const t = this.access.get(token);
+    if (t === undefined) return 'invalid';
+    return Date.now() < t.exp ? 'ok' : 'expired';
+  }
+
+  /** Scopes a valid token carries (a refresh may narrow them with `scope`). */
+  scopesOf(token: string): Set<string> {
+    return this.access.get(token)?.scopes ?? this.scopes;
   }
 
   isIssued(token: string): boolean {
@@ -59,11 +80,19 @@ export class AuthState {
   }
 
   expire(token: string): void {
-    if (this.access.has(token)) this.access.set(token, 0);
+    const t = this.access.get(token);
+    if (t) t.exp = 0;
   }
 
   expireAll(): void {
-    for (const t of this.access.keys()) this.access.set(t, 0);
+    for (const t of this.access.values()) t.exp = 0;
+  }
+
+  /** True the first time a request presents `token` after it expired (one expiry per token). */
+  noteExpired(token: string): boolean {
+    if (this.seenExpired.has(token)) return false;
+    this.seenExpired.add(token);
+    return true;
   }
 
   revokeRefreshTokens(): void {
@@ -85,7 +114,9 @@ export class AuthState {
     if (!this.refresh.has(refreshToken)) return null;
     const n = ++this.counter;
     const access = `pina_${hash(this.seed, n, 1).toString(36)}${n.toString(36)}${Date.now().toString(36)}`;
-    this.access.set(access, Date.now() + this.accessTokenTtlSeconds * 1000);
+    // `scope` narrows the new token to the granted scopes it names.
+    const scopes = scope ? new Set(scope.split(/[,\s]+/).filter((x) => this.scopes.has(x))) : new Set(this.scopes);
+    this.access.set(access, { exp: Date.now() + this.accessTokenTtlSeconds * 1000, scopes });
     let next = refreshToken;
     if (this.rotate) {
       this.refresh.delete(refreshToken);
@@ -101,7 +132,7 @@ export class AuthState {
       expires_in: this.accessTokenTtlSeconds,
       refresh_token_expires_in: REFRESH_TTL_S,
       refresh_token_expires_at: now + REFRESH_TTL_S,
-      scope: scope ?? [...this.scopes].join(','),
+      scope: scope ? [...scopes].join(',') : [...this.scopes].join(','),
     };
   }
 }

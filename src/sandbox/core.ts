@@ -40,7 +40,7 @@ export type ControlAction =
   | { action: 'add'; entity: 'campaigns' | 'ad_groups' | 'ads'; adAccountId: string; count?: number; parentId?: string; set?: Doc }
   | { action: 'faults'; faults: FaultRule[] | string }
   | { action: 'rateLimits'; enabled?: boolean; budgets?: RateLimitOptions['budgets']; overall?: RateLimitOptions['overall'] }
-  | { action: 'tokens'; expireAccessTokens?: boolean; revokeRefreshTokens?: boolean; disableStaticToken?: boolean; accessTokenTtlSeconds?: number; addRefreshToken?: string }
+  | { action: 'tokens'; expireAccessTokens?: boolean; revokeRefreshTokens?: boolean; disableStaticToken?: boolean; accessTokenTtlSeconds?: number; addRefreshToken?: string; legacyApp?: boolean }
   | { action: 'restate'; restatement: Restatement }
   | { action: 'clearRestatements' }
   | { action: 'today'; today: string }
@@ -96,6 +96,7 @@ export class SandboxCore {
       username: this.data.username,
       rateLimits: { enabled: this.limiter.enabled, budgets: this.limiter.budgets, overall: this.limiter.overall },
       faults: this.faults.list(),
+      legacyApp: this.auth.legacyApp,
     };
   }
 
@@ -145,7 +146,8 @@ export class SandboxCore {
         if (c.disableStaticToken !== undefined) this.auth.staticTokenDisabled = c.disableStaticToken;
         if (c.accessTokenTtlSeconds !== undefined) this.auth.accessTokenTtlSeconds = c.accessTokenTtlSeconds;
         if (c.addRefreshToken) this.auth.addRefreshToken(c.addRefreshToken);
-        return { ok: true };
+        if (c.legacyApp !== undefined) this.auth.legacyApp = c.legacyApp;
+        return { ok: true, legacyApp: this.auth.legacyApp };
       case 'restate':
         this.analytics.restate(c.restatement);
         return { restatements: this.analytics.restatements.length };

@@ -7,7 +7,9 @@ import { entityHandlers } from './handlers-entities.js';
 import { analyticsHandlers } from './handlers-analytics.js';
 import type { SandboxCore, ControlAction } from './core.js';
 import type { FaultRule } from './faults.js';
+import type { RequestLogEntry } from './stats.js';
 import { drained } from './drain.js';
+import { LEGACY_REFRESH_MESSAGE } from './auth.js';
 import { JsonChunks, type Handler } from './types.js';
 
 const API_PREFIX = '/v5';
@@ -66,7 +68,7 @@ export function createSandboxServer(core: SandboxCore): Server {
       return;
     }
     const op = route.op;
-    const entry = { method, path: url.pathname, query: url.search, operationId: op.operationId, status: 0, fault: undefined as string | undefined };
+    const entry: RequestLogEntry = { method, path: url.pathname, query: url.search, operationId: op.operationId, status: 0, fault: undefined };
     const finish = (status: number, fault?: string) => {
       entry.status = status;
       entry.fault = fault;
@@ -105,7 +107,7 @@ export function createSandboxServer(core: SandboxCore): Server {
 
     try {
       let result: unknown;
-      if (op.operationId === 'oauth/token') result = oauthToken(req, body);
+      if (op.operationId === 'oauth/token') result = oauthToken(req, body, entry);
       else {
         authenticate(req, op.scopes, faults.some((f) => f.kind === 'expire'));
         const params: Record<string, string> = {};
@@ -147,15 +149,19 @@ export function createSandboxServer(core: SandboxCore): Server {
     const h = req.headers.authorization;
     if (!h || !h.startsWith('Bearer ')) throw AUTH_FAILED();
     const token = h.slice(7).trim();
-    if (expireFault) {
-      core.auth.expire(token);
-      throw AUTH_FAILED();
+    const state = expireFault ? 'expired' : core.auth.check(token);
+    if (expireFault) core.auth.expire(token);
+    // Expired and unknown tokens answer alike (401 code 2); only the stats tell them apart.
+    if (state === 'expired') {
+      core.stats.countAuth('expiredTokenRejections');
+      if (core.auth.noteExpired(token)) core.stats.countAuth('accessTokenExpiries');
     }
-    if (core.auth.check(token) !== 'ok') throw AUTH_FAILED();
-    if (scopes.length && !scopes.every((s) => core.auth.scopes.has(s))) throw new ApiError(401, 3, `Authorization failed: token does not have sufficient permissions (${scopes.join(', ')} required).`);
+    if (state !== 'ok') throw AUTH_FAILED();
+    const granted = core.auth.scopesOf(token);
+    if (scopes.length && !scopes.every((s) => granted.has(s))) throw new ApiError(401, 3, `Authorization failed: token does not have sufficient permissions (${scopes.join(', ')} required).`);
   }
 
-  function oauthToken(req: IncomingMessage, body: string): unknown {
+  function oauthToken(req: IncomingMessage, body: string, entry: { continuousRefresh?: boolean }): unknown {
     if (!core.auth.checkClient(req.headers.authorization)) throw AUTH_FAILED();
     const ct = req.headers['content-type'] ?? '';
     if (!ct.startsWith('application/x-www-form-urlencoded')) throw badRequest('Content-Type must be application/x-www-form-urlencoded.');
@@ -164,8 +170,19 @@ export function createSandboxServer(core: SandboxCore): Server {
     if (grant !== 'refresh_token') throw badRequest(grant ? `Unsupported grant_type '${grant}' in the sandbox.` : "'grant_type' is a required property");
     const rt = form.get('refresh_token');
     if (!rt) throw badRequest("'refresh_token' is a required property");
+    const continuous = form.get('continuous_refresh') === 'true';
+    entry.continuousRefresh = continuous;
+    if (core.auth.legacyApp && !continuous) {
+      core.stats.countAuth('refusedRefreshes');
+      throw badRequest(LEGACY_REFRESH_MESSAGE);
+    }
     const out = core.auth.refreshGrant(rt, form.get('scope') ?? undefined);
-    if (!out) throw new ApiError(400, 1104, 'The token you provided is not valid or has expired.');
+    if (!out) {
+      core.stats.countAuth('refusedRefreshes');
+      throw new ApiError(400, 1104, 'The token you provided is not valid or has expired.');
+    }
+    core.stats.countAuth('refreshes');
+    if (continuous) core.stats.countAuth('continuousRefreshes');
     return out;
   }
 

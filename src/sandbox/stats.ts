@@ -8,6 +8,22 @@ export interface RequestLogEntry {
   operationId: string;
   status: number;
   fault?: string;
+  /** oauth/token refresh grants only: whether the form carried `continuous_refresh=true`. */
+  continuousRefresh?: boolean;
+}
+
+/** Token life-cycle counters, so a test can check e.g. "one refresh per expiry". */
+export interface AuthStats {
+  /** Successful refresh_token grants. */
+  refreshes: number;
+  /** Of those, how many carried `continuous_refresh=true`. */
+  continuousRefreshes: number;
+  /** refresh_token grants refused (unknown/used refresh token, legacy refresh of an old app). */
+  refusedRefreshes: number;
+  /** Distinct access tokens a request found expired (each is one refresh a client must make). */
+  accessTokenExpiries: number;
+  /** Requests answered 401 code 2 because their access token had expired. */
+  expiredTokenRejections: number;
 }
 
 export interface OperationStats {
@@ -21,8 +37,13 @@ export interface StatsSnapshot {
   byStatus: Record<string, number>;
   faults: Record<string, number>;
   rateLimited: number;
+  /** Requests refused 414 because their URL was longer than `maxUrlBytes`. */
+  uriTooLong: number;
+  auth: AuthStats;
   requestLogDropped: number;
 }
+
+const noAuth = (): AuthStats => ({ refreshes: 0, continuousRefreshes: 0, refusedRefreshes: 0, accessTokenExpiries: 0, expiredTokenRejections: 0 });
 
 export class Stats {
   private total = 0;
@@ -30,6 +51,8 @@ export class Stats {
   private byStatus: Record<string, number> = {};
   private faults: Record<string, number> = {};
   private rateLimited = 0;
+  private uriTooLongCount = 0;
+  private authStats = noAuth();
   private log: RequestLogEntry[] = [];
   private dropped = 0;
 
@@ -44,6 +67,7 @@ export class Stats {
     this.byStatus[e.status] = (this.byStatus[e.status] ?? 0) + 1;
     if (e.fault) this.faults[e.fault] = (this.faults[e.fault] ?? 0) + 1;
     if (e.status === 429 && !e.fault) this.rateLimited++;
+    if (e.status === 414) this.uriTooLongCount++;
     if (this.log.length < this.logLimit) this.log.push(e);
     else this.dropped++;
   }
@@ -55,8 +79,15 @@ export class Stats {
       byStatus: { ...this.byStatus },
       faults: { ...this.faults },
       rateLimited: this.rateLimited,
+      uriTooLong: this.uriTooLongCount,
+      auth: { ...this.authStats },
       requestLogDropped: this.dropped,
     };
+  }
+
+  /** Counts one auth event (see AuthStats). */
+  countAuth(k: keyof AuthStats): void {
+    this.authStats[k]++;
   }
 
   requests(): RequestLogEntry[] {
@@ -69,6 +100,8 @@ export class Stats {
     this.byStatus = {};
     this.faults = {};
     this.rateLimited = 0;
+    this.uriTooLongCount = 0;
+    this.authStats = noAuth();
     this.log = [];
     this.dropped = 0;
   }
