@@ -25,7 +25,7 @@ export function todayOf(config: PinterestConfig): string {
 // listings so entities created since the last pass fan out their children.
 export async function openPinterestSession(config: PinterestConfig, bindings: OpenBinding[], range: KeyRange, hooks: SessionHooks): Promise<PinterestSession> {
   const rotation = rotationTracker(config, hooks.log, hooks.persistConfig);
-  const client = createClient(config, { log: hooks.log, onRefreshToken: rotation.onRefreshToken });
+  const client = createClient(config, { log: hooks.log, onCredentials: rotation.onCredentials });
   const defs = new Map<string, StreamDef>(streamDefs(config).map((d) => [d.name, d]));
   for (const b of bindings) {
     if (!defs.has(b.resource.stream)) throw new UserError(`binding ${b.index}: unknown stream "${b.resource.stream}"`, { stream: b.resource.stream });

@@ -28,7 +28,7 @@ export async function validateAccess(
   persistConfig?: (config: unknown) => Promise<void>,
 ): Promise<void> {
   const rotation = rotationTracker(config, log, persistConfig);
-  const client = createClient(config, { log, onRefreshToken: rotation.onRefreshToken });
+  const client = createClient(config, { log, onCredentials: rotation.onCredentials });
   const defs = new Map(streamDefs(config).map((d) => [d.name, d]));
   const families = new Map<ScopeFamily, string[]>();
   for (const b of bindings) {
