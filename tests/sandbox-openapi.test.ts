@@ -185,3 +185,41 @@ test('error bodies are {code, message} with Pinterest status codes', async () =>
     assert.deepEqual(Object.keys(b).sort(), ['code', 'message']);
   }
 });
+
+test('realism switches keep responses schema-valid: shared accounts, group-board pins, Business Access, fractional timestamps', async () => {
+  const ops = new Map(loadOperations().operations.map((o) => [o.operationId, o]));
+  const rs = await startSandbox({ seed: 7, scale: 'small', today: TODAY, shape: { adAccounts: 4 }, sharedAdAccounts: 3, businessAccess: true, groupBoards: 2, fractionalTimestamps: true, hugeBoardPins: 30 });
+  try {
+    const admin = rs.data.adAccountIds().find((id) => rs.data.adAccountRoles(id).includes('ADMIN'))!;
+    const theirs = rs.data.operationUser(admin);
+    const pBoard = theirs.boards()[0].id as string;
+    const group = rs.data.groupBoardIds()[0];
+    const owned = rs.data.boardPins(group).filter((p) => p.is_owner).slice(0, 3).map((p) => p.id as string);
+    const win = 'start_date=2025-04-01&end_date=2025-06-15';
+    const cases: [string, string][] = [
+      ['ad_accounts/list', '/ad_accounts?page_size=250'],
+      ['boards/list', '/boards?page_size=250'],
+      ['boards/list', `/boards?ad_account_id=${admin}`],
+      ['boards/list_pins', `/boards/${group}/pins?page_size=250`],
+      ['boards/list_pins', `/boards/${rs.data.hugeBoardId()}/pins?page_size=250`],
+      ['boards/list_pins', `/boards/${pBoard}/pins?ad_account_id=${admin}&pin_metrics=true`],
+      ['board_sections/list', `/boards/${pBoard}/sections?ad_account_id=${admin}`],
+      ['board_sections/list_pins', `/boards/${pBoard}/sections/${theirs.sections(pBoard)[0].id}/pins?ad_account_id=${admin}`],
+      ['user_account/get', `/user_account?ad_account_id=${admin}`],
+      ['user_account/analytics', `/user_account/analytics?${win}&ad_account_id=${admin}`],
+      ['multi_pins/analytics', `/pins/analytics?pin_ids=${owned.join(',')}&${win}&metric_types=IMPRESSION,SAVE`],
+      ['catalogs/list', `/catalogs?ad_account_id=${admin}`],
+      ['feeds/list', `/catalogs/feeds?ad_account_id=${admin}`],
+      ['catalogs_product_groups/list', `/catalogs/product_groups?ad_account_id=${admin}`],
+    ];
+    for (const [id, path] of cases) {
+      const res = await fetch(rs.baseUrl + path, { headers: AUTH });
+      const body = await res.json();
+      assert.equal(res.status, 200, `${id} ${path}: ${JSON.stringify(body)}`);
+      const validate = validator(ops.get(id)!);
+      assert.ok(validate(body), `${id} ${path}: ${ajv.errorsText(validate.errors)}`);
+    }
+  } finally {
+    await rs.close();
+  }
+});

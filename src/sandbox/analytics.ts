@@ -13,6 +13,16 @@ export interface Attribution {
 
 export const DEFAULT_ATTRIBUTION: Attribution = { click_window_days: 30, engagement_window_days: 30, view_window_days: 1, conversion_report_time: 'TIME_OF_AD_ACTION' };
 
+/** Attribution settings of a sync query or a report body (defaults where absent). */
+export function attributionOf(q: Record<string, unknown>): Attribution {
+  return {
+    click_window_days: (q.click_window_days as number | undefined) ?? DEFAULT_ATTRIBUTION.click_window_days,
+    engagement_window_days: (q.engagement_window_days as number | undefined) ?? DEFAULT_ATTRIBUTION.engagement_window_days,
+    view_window_days: (q.view_window_days as number | undefined) ?? DEFAULT_ATTRIBUTION.view_window_days,
+    conversion_report_time: (q.conversion_report_time as Attribution['conversion_report_time'] | undefined) ?? DEFAULT_ATTRIBUTION.conversion_report_time,
+  };
+}
+
 /** Sync levels and the async report levels (without `_TARGETING`). */
 export type Level = 'AD_ACCOUNT' | 'ADVERTISER' | 'CAMPAIGN' | 'AD_GROUP' | 'AD' | 'PIN_PROMOTION' | 'KEYWORD' | 'PRODUCT_GROUP' | 'PRODUCT_ITEM';
 export type Granularity = 'TOTAL' | 'DAY' | 'HOUR' | 'WEEK' | 'MONTH';

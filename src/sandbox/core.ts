@@ -9,8 +9,9 @@ import { resolveShape, type SandboxShape, type ScaleName } from './scale.js';
 import { Stats } from './stats.js';
 import { Analytics, type Restatement } from './analytics.js';
 import { Reports } from './reports.js';
+import { Realism, type RealismOptions } from './realism.js';
 
-export interface SandboxOptions extends AuthOptions {
+export interface SandboxOptions extends AuthOptions, RealismOptions {
   /** 0 (default) = any free port. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -44,7 +45,8 @@ export type ControlAction =
   | { action: 'restate'; restatement: Restatement }
   | { action: 'clearRestatements' }
   | { action: 'today'; today: string }
-  | { action: 'resetStats' };
+  | { action: 'resetStats' }
+  | ({ action: 'realism' } & RealismOptions);
 
 const KIND: Record<string, AdKind> = { campaigns: 'campaign', ad_groups: 'ad_group', ads: 'ad' };
 
@@ -58,11 +60,14 @@ export class SandboxCore {
   readonly analytics: Analytics;
   readonly reports: Reports;
   readonly pinAnalyticsEnabled: boolean;
+  readonly realism: Realism;
+  private readonly profiles = new Map<number, SandboxData>();
   private todayOverride: number | null = null;
 
   constructor(readonly options: SandboxOptions = {}) {
     this.seed = options.seed ?? 1;
-    this.data = new SandboxData(this.seed, resolveShape(options.scale ?? 'small', options.shape));
+    this.realism = new Realism(options);
+    this.data = new SandboxData(this.seed, resolveShape(options.scale ?? 'small', options.shape), this.realism);
     this.auth = new AuthState(this.seed, options);
     this.faults = new Faults(this.seed);
     this.faults.set(typeof options.faults === 'string' ? parseFaultSpec(options.faults) : (options.faults ?? []));
@@ -86,6 +91,14 @@ export class SandboxCore {
     this.todayOverride = d;
   }
 
+  /** The organic/catalog data of business profile ns (owner of shared ad account ns − 1), built on first use. */
+  profileData(ns: number): SandboxData {
+    if (ns === 0) return this.data;
+    let d = this.profiles.get(ns);
+    if (!d) this.profiles.set(ns, (d = SandboxData.profile(this.seed, this.data.shape, ns)));
+    return d;
+  }
+
   info(): Record<string, unknown> {
     return {
       seed: this.seed,
@@ -97,6 +110,7 @@ export class SandboxCore {
       rateLimits: { enabled: this.limiter.enabled, budgets: this.limiter.budgets, overall: this.limiter.overall },
       faults: this.faults.list(),
       legacyApp: this.auth.legacyApp,
+      realism: this.realism.snapshot(),
     };
   }
 
@@ -160,6 +174,11 @@ export class SandboxCore {
       case 'resetStats':
         this.stats.reset();
         return { ok: true };
+      case 'realism': {
+        const { action: _a, ...o } = c;
+        this.realism.set(o);
+        return { realism: this.realism.snapshot() };
+      }
       default:
         throw new Error(`unknown control action '${(c as { action?: string }).action}'`);
     }

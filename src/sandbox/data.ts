@@ -2,8 +2,9 @@
 // (seed, A, N) plus the few mutations made through the control API, so a large shape never
 // materialises its pins or ads. Ids encode their indices, so lookups by id are arithmetic.
 import { hash, pick, strHash } from './hash.js';
-import { isoDateTime, isoDateTimeZ } from './dates.js';
+import { isoDateTime, isoDateTimeMicros, isoDateTimeZ } from './dates.js';
 import type { SandboxShape } from './scale.js';
+import { Realism, SHARED_ROLE_CYCLE } from './realism.js';
 
 export const ENTITY_STATUSES = ['ACTIVE', 'PAUSED', 'ARCHIVED', 'DRAFT', 'DELETED_DRAFT'] as const;
 export type EntityStatus = (typeof ENTITY_STATUSES)[number];
@@ -52,17 +53,41 @@ export interface AddedEntity {
 export class SandboxData {
   readonly username: string;
   readonly userId: string;
+  // Id bases of the organic and catalog entities; a business profile (ns > 0) gets its own ranges.
+  private readonly boardBase: number;
+  private readonly sectionBase: number;
+  private readonly pinPrefix: string;
+  private readonly catalogBase: number;
+  private readonly feedBase: number;
+  private readonly pgBase: number;
   /** entity id → field overrides set through the control API (mutations). */
   private readonly overrides = new Map<string, Doc>();
   /** kind → account index → entities added through the control API. */
   private readonly added: Record<AdKind, Map<number, AddedEntity[]>> = { campaign: new Map(), ad_group: new Map(), ad: new Map() };
 
+  /**
+   * `ns` 0 is the token user; ns > 0 the business profile owning shared ad account ns − 1, whose
+   * boards, pins and catalogs are distinct (own seed and id ranges) so a test can tell them apart.
+   */
   constructor(
     readonly seed: number,
     readonly shape: SandboxShape,
+    readonly realism: Realism = new Realism(),
+    readonly ns = 0,
   ) {
-    this.username = `sandbox_user_${seed}`;
-    this.userId = String(1_000_000_000_000 + (hash(seed, 99) % 1_000_000_000));
+    this.username = ns ? `sandbox_business_${seed}_${ns}` : `sandbox_user_${seed}`;
+    this.userId = String(1_000_000_000_000 + ((ns ? hash(seed, 99, ns) : hash(seed, 99)) % 1_000_000_000));
+    this.boardBase = BOARD_BASE + ns * 10_000_000_000;
+    this.sectionBase = SECTION_BASE + ns * 100_000_000_000;
+    this.pinPrefix = ns ? String(Number(PIN_PREFIX) + ns) : PIN_PREFIX;
+    this.catalogBase = CATALOG_BASE + ns * 1_000_000_000;
+    this.feedBase = FEED_BASE + ns * 10_000_000_000;
+    this.pgBase = PG_BASE + ns * 100_000_000_000;
+  }
+
+  /** The business profile behind namespace ns (same shape, different seed and id ranges). */
+  static profile(seed: number, shape: SandboxShape, ns: number): SandboxData {
+    return new SandboxData(profileSeed(seed, ns), { ...shape, boards: Math.max(1, Math.ceil(shape.boards / 2)) }, new Realism(), ns);
   }
 
   private h(...v: number[]): number {
@@ -89,17 +114,35 @@ export class SandboxData {
     return {
       id: this.adAccountId(a),
       name: `Sandbox Ad Account ${a + 1}`,
-      owner: { id: this.userId, username: this.username },
+      // A shared account belongs to the business profile of namespace a + 1.
+      owner: this.isSharedAdAccount(a) ? profileOwner(this.seed, a + 1) : { id: this.userId, username: this.username },
       country: pick(COUNTRIES, this.h(11, a)),
       currency: pick(CURRENCIES, this.h(11, a)),
-      permissions: ['OWNER'],
+      permissions: this.adAccountRoles(a),
       created_time: created,
       updated_time: created + (this.h(12, a) % YEAR_S),
     };
   }
 
-  adAccounts(): Collection {
-    return { size: this.shape.adAccounts, at: (i) => this.adAccount(i) };
+  /** Ad accounts; `includeShared` false leaves out those other users shared with this one. */
+  adAccounts(includeShared = true): Collection {
+    return { size: this.shape.adAccounts, at: (i) => (includeShared || !this.isSharedAdAccount(i) ? this.adAccount(i) : null) };
+  }
+
+  /** The token user's Business Access roles on account `a` (OWNER unless shared). */
+  adAccountRoles(a: number): string[] {
+    const explicit = this.realism.adAccountRoles[this.adAccountId(a)];
+    if (explicit) return [...explicit];
+    const first = this.shape.adAccounts - this.realism.sharedAdAccounts;
+    return a >= first ? [...SHARED_ROLE_CYCLE[(a - first) % SHARED_ROLE_CYCLE.length]] : ['OWNER'];
+  }
+
+  isSharedAdAccount(a: number): boolean {
+    return !this.adAccountRoles(a).includes('OWNER');
+  }
+
+  hasRole(a: number, roles: readonly string[]): boolean {
+    return this.adAccountRoles(a).some((r) => roles.includes(r));
   }
 
   // ---------- campaigns / ad groups / ads ----------
@@ -474,7 +517,7 @@ export class SandboxData {
       about: 'Pinterest API sandbox account',
       business_name: 'Sandbox Shop',
       board_count: this.shape.boards,
-      pin_count: this.shape.boards * this.shape.pinsPerBoard,
+      pin_count: this.totalPins(),
       follower_count: 1000 + (this.h(40) % 100_000),
       following_count: 10 + (this.h(41) % 1000),
       monthly_views: 100_000 + (this.h(42) % 10_000_000),
@@ -482,12 +525,33 @@ export class SandboxData {
   }
 
   boardId(b: number): string {
-    return String(BOARD_BASE + b);
+    return String(this.boardBase + b);
   }
 
   boardIndex(id: string): number | null {
-    const b = Number(id) - BOARD_BASE;
+    const b = Number(id) - this.boardBase;
     return /^\d+$/.test(id) && Number.isInteger(b) && b >= 0 && b < this.shape.boards ? b : null;
+  }
+
+  /** Pins on board b: the shape's pinsPerBoard, or hugeBoardPins on the last board. */
+  pinCount(b: number): number {
+    return this.realism.hugeBoardPins > 0 && b === this.shape.boards - 1 ? this.realism.hugeBoardPins : this.shape.pinsPerBoard;
+  }
+
+  totalPins(): number {
+    let n = this.shape.boards * this.shape.pinsPerBoard;
+    if (this.realism.hugeBoardPins > 0 && this.shape.boards > 0) n += this.realism.hugeBoardPins - this.shape.pinsPerBoard;
+    return n;
+  }
+
+  /** Boards 1..groupBoards are group boards (board 0 stays a plain one). */
+  isGroupBoard(b: number): boolean {
+    return b >= 1 && b <= this.realism.groupBoards;
+  }
+
+  /** On a group board every third pin (p % 3 == 1) was saved by a collaborator. */
+  isOwnedPin(b: number, p: number): boolean {
+    return !this.isGroupBoard(b) || p % 3 !== 1;
   }
 
   boardPrivacy(b: number): string {
@@ -501,11 +565,11 @@ export class SandboxData {
     return {
       id: this.boardId(b),
       created_at: isoDateTime(created),
-      board_pins_modified_at: isoDateTime(created + (h % YEAR_S)),
+      board_pins_modified_at: this.realism.fractionalTimestamps ? isoDateTimeMicros(created + (h % YEAR_S), this.h(56, b) % 1000) : isoDateTime(created + (h % YEAR_S)),
       name: `${pick(WORDS, h)} ideas ${b + 1}`,
       description: h % 3 === 0 ? null : `Everything ${pick(WORDS, h)}`,
-      collaborator_count: h % 3,
-      pin_count: this.shape.pinsPerBoard,
+      collaborator_count: this.isGroupBoard(b) ? 1 + (h % 3) : h % 3,
+      pin_count: this.pinCount(b),
       follower_count: h % 5000,
       media: { image_cover_url: `https://i.pinimg.com/400x300/sandbox/board${b}.jpg`, pin_thumbnail_urls: [`https://i.pinimg.com/150x150/sandbox/board${b}-1.jpg`] },
       owner: { username: this.username },
@@ -528,11 +592,11 @@ export class SandboxData {
   }
 
   sectionId(b: number, s: number): string {
-    return String(SECTION_BASE + b * 1000 + s);
+    return String(this.sectionBase + b * 1000 + s);
   }
 
   sectionIndex(b: number, id: string): number | null {
-    const s = Number(id) - SECTION_BASE - b * 1000;
+    const s = Number(id) - this.sectionBase - b * 1000;
     return /^\d+$/.test(id) && Number.isInteger(s) && s >= 0 && s < this.shape.sectionsPerBoard ? s : null;
   }
 
@@ -541,12 +605,12 @@ export class SandboxData {
   }
 
   pinId(b: number, p: number): string {
-    return PIN_PREFIX + String(b * 1_000_000 + p).padStart(12, '0');
+    return this.pinPrefix + String(b * 1_000_000 + p).padStart(12, '0');
   }
 
   /** The pin's number below its 18-digit id (a safe integer, for hashing). */
   pinNumber(id: string): number | null {
-    return id.length === 18 && id.startsWith(PIN_PREFIX) && /^\d+$/.test(id) ? Number(id.slice(PIN_PREFIX.length)) : null;
+    return id.length === 18 && id.startsWith(this.pinPrefix) && /^\d+$/.test(id) ? Number(id.slice(this.pinPrefix.length)) : null;
   }
 
   pinIndex(id: string): { b: number; p: number } | null {
@@ -554,7 +618,7 @@ export class SandboxData {
     if (r === null) return null;
     const b = Math.floor(r / 1_000_000);
     const p = r % 1_000_000;
-    return b < this.shape.boards && p < this.shape.pinsPerBoard ? { b, p } : null;
+    return b < this.shape.boards && p < this.pinCount(b) ? { b, p } : null;
   }
 
   pinSection(p: number): number | null {
@@ -588,7 +652,7 @@ export class SandboxData {
       board_id: this.boardId(b),
       board_section_id: s === null ? null : this.sectionId(b, s),
       board_owner: { username: this.username },
-      is_owner: true,
+      is_owner: this.isOwnedPin(b, p),
       is_standard: true,
       has_been_promoted: h % 10 === 0,
       parent_pin_id: null,
@@ -606,21 +670,21 @@ export class SandboxData {
 
   boardPins(b: number, creativeTypes?: Set<string>, withMetrics = false): Collection {
     return {
-      size: this.shape.pinsPerBoard,
+      size: this.pinCount(b),
       at: (p) => (creativeTypes && !creativeTypes.has(this.pinCreativeType(b, p)) ? null : this.pin(b, p, withMetrics)),
     };
   }
 
   sectionPins(b: number, s: number): Collection {
     const S = this.shape.sectionsPerBoard + 1;
-    const P = this.shape.pinsPerBoard;
+    const P = this.pinCount(b);
     return { size: s < P ? Math.ceil((P - s) / S) : 0, at: (i) => this.pin(b, s + i * S) };
   }
 
   // ---------- catalogs ----------
 
   catalogId(k: number): string {
-    return String(CATALOG_BASE + k);
+    return String(this.catalogBase + k);
   }
 
   catalog(k: number): Doc {
@@ -639,7 +703,7 @@ export class SandboxData {
   }
 
   feedId(k: number, f: number): string {
-    return String(FEED_BASE + k * 1000 + f);
+    return String(this.feedBase + k * 1000 + f);
   }
 
   feed(k: number, f: number): Doc {
@@ -676,12 +740,12 @@ export class SandboxData {
   }
 
   catalogIndex(id: string): number | null {
-    const k = Number(id) - CATALOG_BASE;
+    const k = Number(id) - this.catalogBase;
     return /^\d+$/.test(id) && Number.isInteger(k) && k >= 0 && k < this.shape.catalogs ? k : null;
   }
 
   feedIndex(id: string): { k: number; f: number } | null {
-    const r = Number(id) - FEED_BASE;
+    const r = Number(id) - this.feedBase;
     if (!/^\d+$/.test(id) || !Number.isInteger(r) || r < 0) return null;
     const k = Math.floor(r / 1000);
     const f = r % 1000;
@@ -693,7 +757,7 @@ export class SandboxData {
     const created = EPOCH_S + (h % YEAR_S);
     return {
       catalog_type: 'RETAIL',
-      id: String(PG_BASE + (k * 1000 + f) * 1000 + g),
+      id: String(this.pgBase + (k * 1000 + f) * 1000 + g),
       name: `${pick(WORDS, h)} products ${g + 1}`,
       description: g % 2 ? null : 'Sandbox product group',
       filters: { any_of: [{ MIN_PRICE: { values: 10 + (h % 50), inclusion: true, negated: false } }] },
@@ -731,13 +795,23 @@ export class SandboxData {
     const out: string[] = [];
     const F = this.shape.feedsPerCatalog;
     const G = this.shape.productGroupsPerFeed;
-    for (let k = 0; k < this.shape.catalogs; k++) for (let f = 0; f < F; f++) for (let g = 0; g < G; g++) out.push(String(PG_BASE + (k * 1000 + f) * 1000 + g));
+    for (let k = 0; k < this.shape.catalogs; k++) for (let f = 0; f < F; f++) for (let g = 0; g < G; g++) out.push(String(this.pgBase + (k * 1000 + f) * 1000 + g));
     return out;
   }
 
   nameHash(s: string): number {
     return strHash(s);
   }
+}
+
+function profileSeed(seed: number, ns: number): number {
+  return seed * 7919 + ns;
+}
+
+/** Owner (id, username) of business profile ns, as SandboxData.profile would name it. */
+function profileOwner(seed: number, ns: number): { id: string; username: string } {
+  const s = profileSeed(seed, ns);
+  return { id: String(1_000_000_000_000 + (hash(s, 99, ns) % 1_000_000_000)), username: `sandbox_business_${s}_${ns}` };
 }
 
 function summaryStatus(status: EntityStatus, h: number): string {

@@ -33,6 +33,11 @@ export function dayToUnixSeconds(day: number): number {
   return day * 86_400;
 }
 
+/** `board_pins_modified_at` as the real API writes it: microseconds, no zone ("2021-10-25T11:17:56.715000"). */
+export function isoDateTimeMicros(unixSeconds: number, millis: number): string {
+  return `${isoDateTime(unixSeconds)}.${String(millis).padStart(3, '0')}000`;
+}
+
 /** Boards and pins: ISO-8601 without a zone, as the real API sends them (Airbyte types them timestamp_without_timezone). */
 export function isoDateTime(unixSeconds: number): string {
   return new Date(unixSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, '');

@@ -3,27 +3,32 @@
 import { ApiError, badRequest } from './errors.js';
 import { dayStr } from './dates.js';
 import { checkWindow, SYNC_HOUR_RULE, SYNC_RULE } from './limits.js';
-import { DEFAULT_ATTRIBUTION, wireJson, type Attribution, type Granularity, type RowContext } from './analytics.js';
+import { attributionOf, wireJson, type Granularity, type RowContext } from './analytics.js';
 import type { AdKind } from './data.js';
 import { JsonChunks, type Handler, type HandlerContext } from './types.js';
-import type { ParamValue } from './openapi.js';
-
-export function attributionOf(q: Record<string, ParamValue | unknown>): Attribution {
-  return {
-    click_window_days: (q.click_window_days as number | undefined) ?? DEFAULT_ATTRIBUTION.click_window_days,
-    engagement_window_days: (q.engagement_window_days as number | undefined) ?? DEFAULT_ATTRIBUTION.engagement_window_days,
-    view_window_days: (q.view_window_days as number | undefined) ?? DEFAULT_ATTRIBUTION.view_window_days,
-    conversion_report_time: (q.conversion_report_time as Attribution['conversion_report_time'] | undefined) ?? DEFAULT_ATTRIBUTION.conversion_report_time,
-  };
-}
+import { adAccountWithRole, notPermitted, operationData } from './access.js';
+import { ADS_ROLES } from './realism.js';
 
 const ID_COLUMN: Record<string, string> = { AD_ACCOUNT: 'AD_ACCOUNT_ID', CAMPAIGN: 'CAMPAIGN_ID', AD_GROUP: 'AD_GROUP_ID', AD: 'AD_ID' };
 
+/** Ads analytics need Owner, Admin, Analyst or Campaign Manager on the account (else 403 code 29). */
 function accountIdx(ctx: HandlerContext): number {
-  const a = ctx.core.data.adAccountIndex(ctx.params.ad_account_id);
-  if (a === null) throw new ApiError(403, 29, 'You are not permitted to access that resource');
-  return a;
+  return adAccountWithRole(ctx, ADS_ROLES);
 }
+
+// pins/analytics metric_types: items are oneOf [Standard Pin metrics, Video Pin metrics]. The
+// metrics only one list has cannot be combined in one request (USER_FOLLOW with VIDEO_START).
+const STANDARD_ONLY = new Set(['USER_FOLLOW', 'PROFILE_VISIT']);
+const VIDEO_ONLY = new Set(['VIDEO_MRC_VIEW', 'VIDEO_10S_VIEW', 'QUARTILE_95_PERCENT_VIEW', 'VIDEO_V50_WATCH_TIME', 'VIDEO_START', 'VIDEO_AVG_WATCH_TIME']);
+
+function checkPinMetricMix(metrics: string[]): void {
+  const std = metrics.filter((m) => STANDARD_ONLY.has(m));
+  const vid = metrics.filter((m) => VIDEO_ONLY.has(m));
+  if (std.length && vid.length)
+    throw badRequest(`Invalid multi_pins analytics parameters. metric_types must be all Standard Pin metric types or all Video Pin metric types: ${std.join(', ')} cannot be combined with ${vid.join(', ')}.`);
+}
+
+export const NOT_AUTHORIZED_PIN = 'Not authorized to access board or Pin.';
 
 function syncAnalytics(kind: AdKind | null, idParam: string | null): Handler {
   return (ctx) => {
@@ -122,28 +127,39 @@ export function analyticsHandlers(): Record<string, Handler> {
 
     'user_account/analytics': (ctx) => {
       const q = ctx.query;
+      const data = operationData(ctx);
       const w = checkWindow(q.start_date as string, q.end_date as string, ctx.core.today(), SYNC_RULE);
       const metrics = (q.metric_types as string[] | undefined) ?? USER_METRICS;
       const out: Record<string, unknown> = {};
       const split = (q.split_field as string | undefined) ?? 'NO_SPLIT';
+      // A business profile's numbers differ from the token user's (scope offset by its namespace).
+      const base = 1000 + data.ns * 100_000;
       SPLITS[split].forEach((key, i) => {
-        out[key] = metricsBlock(ctx.core, 1000 + i * 7 + split.length, w.start, w.end, metrics);
+        out[key] = metricsBlock(ctx.core, base + i * 7 + split.length, w.start, w.end, metrics);
       });
       return out;
     },
 
     'multi_pins/analytics': (ctx) => {
       const core = ctx.core;
-      if (!core.pinAnalyticsEnabled) throw new ApiError(403, 29, 'You are not permitted to access that resource');
+      if (!core.pinAnalyticsEnabled) throw notPermitted();
       const q = ctx.query;
+      const data = operationData(ctx);
       const w = checkWindow(q.start_date as string, q.end_date as string, core.today(), SYNC_RULE);
       const metrics = q.metric_types as string[];
-      const out: Record<string, unknown> = {};
-      for (const id of q.pin_ids as string[]) {
-        const p = core.data.pinIndex(id);
+      if (core.realism.exclusivePinMetricTypes) checkPinMetricMix(metrics);
+      const ids = q.pin_ids as string[];
+      // Pins saved to a group board by collaborators are not the user's: one such id fails the call.
+      for (const id of ids) {
+        const p = data.pinIndex(id);
         if (!p) throw new ApiError(404, 50, 'Pin not found.');
-        // Hash scope: a safe integer per pin (Number(id) would round 18-digit ids together).
-        const scope = 900e12 + core.data.pinNumber(id)!;
+        if (!data.isOwnedPin(p.b, p.p)) throw new ApiError(401, 7, NOT_AUTHORIZED_PIN);
+      }
+      const out: Record<string, unknown> = {};
+      for (const id of ids) {
+        // Hash scope: a safe integer per pin (Number(id) would round 18-digit ids together); a
+        // business profile's pins get their own range.
+        const scope = 900e12 + data.ns * 1e12 + data.pinNumber(id)!;
         const block = metricsBlock(core, scope, w.start, w.end, metrics) as Record<string, unknown>;
         block.lifetime_metrics = { TOTAL_COMMENTS: core.analytics.userMetric(scope, 0, 'TOTAL_COMMENTS') % 50, TOTAL_REACTIONS: core.analytics.userMetric(scope, 0, 'TOTAL_REACTIONS') % 200 };
         out[id] = { all: block };

@@ -1,21 +1,39 @@
 // Entity endpoints (SPEC §4): user account, boards, sections, pins, ad accounts, campaigns,
 // ad groups, ads, audiences, customer lists, conversion tags, keywords, catalogs, feeds, product groups.
 import { ApiError, badRequest, notFound } from './errors.js';
-import { page } from './paging.js';
+import { decodeBookmark, page } from './paging.js';
+import { adAccountWithRole, operationData } from './access.js';
+import { ADS_ROLES, AUDIENCE_ROLES, CATALOG_ROLES, dottedThousands } from './realism.js';
 import type { AdKind, SandboxData } from './data.js';
 import type { Handler, HandlerContext } from './types.js';
 
 const DEFAULT_STATUSES = new Set(['ACTIVE', 'PAUSED']);
 
-function pageOf(ctx: HandlerContext, col: Parameters<typeof page>[2]) {
-  const q = ctx.query;
-  return page(ctx.core.seed, ctx.op.operationId + ctx.path, col, (q.page_size as number | undefined) ?? 25, q.bookmark as string | undefined);
+/** Bookmarks are bound to the listing (operation + path, and whose data was read). */
+function scopeOf(ctx: HandlerContext): string {
+  const ba = ctx.core.realism.businessAccess && ctx.query.ad_account_id !== undefined ? `?ad_account_id=${String(ctx.query.ad_account_id)}` : '';
+  return ctx.op.operationId + ctx.path + ba;
 }
 
-function account(data: SandboxData, ctx: HandlerContext): number {
-  const a = data.adAccountIndex(ctx.params.ad_account_id);
-  if (a === null) throw new ApiError(403, 29, 'You are not permitted to access that resource');
-  return a;
+function pageOf(ctx: HandlerContext, col: Parameters<typeof page>[2]) {
+  const q = ctx.query;
+  return page(ctx.core.seed, scopeOf(ctx), col, (q.page_size as number | undefined) ?? 25, q.bookmark as string | undefined);
+}
+
+/** Ad-account listings need one of `roles` (campaigns etc.: Owner, Admin, Analyst, Campaign Manager). */
+function account(_data: SandboxData, ctx: HandlerContext, roles: readonly string[] = ADS_ROLES): number {
+  return adAccountWithRole(ctx, roles);
+}
+
+/**
+ * Pinterest refuses to page a board past 100,000 pins ("Pagination beyond 100.000 pins are not
+ * allowed", Airbyte #33282); `boardPinsCap` sets the cap (off by default).
+ */
+function checkBoardPinsCap(ctx: HandlerContext): void {
+  const cap = ctx.core.realism.boardPinsCap;
+  const bm = ctx.query.bookmark as string | undefined;
+  if (cap === null || !bm) return;
+  if (decodeBookmark(ctx.core.seed, scopeOf(ctx), bm) >= cap) throw badRequest(`Pagination beyond ${dottedThousands(cap)} pins are not allowed`);
 }
 
 function idxSet(data: SandboxData, kind: AdKind, a: number, ids: string[]): Set<number> {
@@ -47,45 +65,49 @@ function adList(kind: AdKind): Handler {
 
 export function entityHandlers(): Record<string, Handler> {
   return {
-    'user_account/get': (ctx) => ctx.core.data.userAccount(),
+    'user_account/get': (ctx) => operationData(ctx).userAccount(),
 
-    'boards/list': (ctx) => pageOf(ctx, ctx.core.data.boards(ctx.query.privacy as string | undefined)),
+    'boards/list': (ctx) => pageOf(ctx, operationData(ctx).boards(ctx.query.privacy as string | undefined)),
 
     'board_sections/list': (ctx) => {
-      const b = ctx.core.data.boardIndex(ctx.params.board_id);
+      const data = operationData(ctx);
+      const b = data.boardIndex(ctx.params.board_id);
       if (b === null) throw notFound('Board not found.', 40);
-      return pageOf(ctx, ctx.core.data.sections(b));
+      return pageOf(ctx, data.sections(b));
     },
 
     'boards/list_pins': (ctx) => {
-      const b = ctx.core.data.boardIndex(ctx.params.board_id);
+      const data = operationData(ctx);
+      const b = data.boardIndex(ctx.params.board_id);
       if (b === null) throw notFound('Board not found.', 40);
+      checkBoardPinsCap(ctx);
       const ct = ctx.query.creative_types as string[] | undefined;
-      return pageOf(ctx, ctx.core.data.boardPins(b, ct ? new Set(ct) : undefined, ctx.query.pin_metrics === true));
+      return pageOf(ctx, data.boardPins(b, ct ? new Set(ct) : undefined, ctx.query.pin_metrics === true));
     },
 
     'board_sections/list_pins': (ctx) => {
-      const data = ctx.core.data;
+      const data = operationData(ctx);
       const b = data.boardIndex(ctx.params.board_id);
       const s = b === null ? null : data.sectionIndex(b, ctx.params.section_id);
       if (b === null || s === null) throw notFound('Board or section not found.', 404);
       return pageOf(ctx, data.sections(b).size ? data.sectionPins(b, s) : { size: 0, at: () => null });
     },
 
-    'ad_accounts/list': (ctx) => pageOf(ctx, ctx.core.data.adAccounts()),
+    // include_shared_accounts defaults to true: Business-Access-shared accounts are listed too.
+    'ad_accounts/list': (ctx) => pageOf(ctx, ctx.core.data.adAccounts(ctx.query.include_shared_accounts !== false)),
 
     'campaigns/list': adList('campaign'),
     'ad_groups/list': adList('ad_group'),
     'ads/list': adList('ad'),
 
     'audiences/list': (ctx) => {
-      const a = account(ctx.core.data, ctx);
+      const a = account(ctx.core.data, ctx, AUDIENCE_ROLES);
       const own = (ctx.query.ownership_type as 'OWNED' | 'RECEIVED' | undefined) ?? 'OWNED';
       return pageOf(ctx, ctx.core.data.audiences(a, own, ctx.query.order as string | undefined));
     },
 
     'customer_lists/list': (ctx) => {
-      const a = account(ctx.core.data, ctx);
+      const a = account(ctx.core.data, ctx, AUDIENCE_ROLES);
       return pageOf(ctx, ctx.core.data.customerLists(a, ctx.query.order as string | undefined));
     },
 
@@ -124,10 +146,10 @@ export function entityHandlers(): Record<string, Handler> {
       return pageOf(ctx, data.keywords(a, 0, [0], mt));
     },
 
-    'catalogs/list': (ctx) => pageOf(ctx, ctx.core.data.catalogs()),
+    'catalogs/list': (ctx) => pageOf(ctx, operationData(ctx, CATALOG_ROLES).catalogs()),
 
     'feeds/list': (ctx) => {
-      const data = ctx.core.data;
+      const data = operationData(ctx, CATALOG_ROLES);
       let k: number | undefined;
       if (ctx.query.catalog_id !== undefined) {
         const ki = data.catalogIndex(ctx.query.catalog_id as string);
@@ -138,7 +160,7 @@ export function entityHandlers(): Record<string, Handler> {
     },
 
     'catalogs_product_groups/list': (ctx) => {
-      const data = ctx.core.data;
+      const data = operationData(ctx, CATALOG_ROLES);
       if (data.shape.catalogs === 0) throw new ApiError(409, 4182, "Can't access this feature without an existing catalog.");
       const q = ctx.query;
       const filter: Parameters<SandboxData['productGroups']>[0] = {};

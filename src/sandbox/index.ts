@@ -11,8 +11,9 @@ import type { FaultRule } from './faults.js';
 import type { RateLimitOptions } from './ratelimit.js';
 import type { StatsSnapshot, RequestLogEntry } from './stats.js';
 import type { ReportSpec } from './reports.js';
+import { ADS_ROLES, type RealismOptions } from './realism.js';
 
-export type { SandboxOptions, ControlAction, FaultRule, RateLimitOptions, StatsSnapshot, RequestLogEntry, Attribution, Restatement, Granularity, Doc };
+export type { SandboxOptions, RealismOptions, ControlAction, FaultRule, RateLimitOptions, StatsSnapshot, RequestLogEntry, Attribution, Restatement, Granularity, Doc };
 export { parseFaultSpec } from './faults.js';
 export { sandboxDecrypt } from './server.js';
 export { SCALES, type ScaleName, type SandboxShape } from './scale.js';
@@ -58,7 +59,30 @@ export interface SandboxDataView {
   feeds(): Doc[];
   productGroups(): Doc[];
   counts(): Record<string, number>;
+  /** Group boards (realism `groupBoards`): their pins with `is_owner: false` belong to collaborators. */
+  groupBoardIds(): string[];
+  /** The board holding `hugeBoardPins` pins, or null. */
+  hugeBoardId(): string | null;
+  /** The token user's Business Access roles on an ad account (OWNER for its own). */
+  adAccountRoles(adAccountId: string): string[];
+  /** Accounts other users shared with the token user (realism `sharedAdAccounts` / `adAccountRoles`). */
+  sharedAdAccountIds(): string[];
+  /** Accounts whose roles are none of OWNER, ADMIN, ANALYST, CAMPAIGN_MANAGER: analytics answer 403 code 29. */
+  limitedAdAccountIds(): string[];
+  /** Organic and catalog data of the "operation user_account" for `ad_account_id` (Business Access). */
+  operationUser(adAccountId: string): OrganicView;
   raw: SandboxData;
+}
+
+/** One user's boards, pins and catalogs. */
+export interface OrganicView {
+  userAccount(): Doc;
+  boards(): Doc[];
+  sections(boardId: string): Doc[];
+  boardPins(boardId: string): Doc[];
+  catalogs(): Doc[];
+  feeds(): Doc[];
+  productGroups(): Doc[];
 }
 
 export interface Sandbox {
@@ -85,20 +109,38 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
+function all(col: { size: number; at(i: number): Doc | null }): Doc[] {
+  const out: Doc[] = [];
+  for (let i = 0; i < col.size; i++) {
+    const x = col.at(i);
+    if (x) out.push(x);
+  }
+  return out;
+}
+
+function organicView(d: SandboxData): OrganicView {
+  const board = (id: string) => {
+    const b = d.boardIndex(id);
+    if (b === null) throw new Error(`unknown board ${id}`);
+    return b;
+  };
+  return {
+    userAccount: () => d.userAccount(),
+    boards: () => all(d.boards()),
+    sections: (id) => all(d.sections(board(id))),
+    boardPins: (id) => all(d.boardPins(board(id))),
+    catalogs: () => all(d.catalogs()),
+    feeds: () => all(d.feeds()),
+    productGroups: () => all(d.productGroups({})),
+  };
+}
+
 function dataView(core: SandboxCore): SandboxDataView {
   const d = core.data;
   const acc = (id: string) => {
     const a = d.adAccountIndex(id);
     if (a === null) throw new Error(`unknown ad account ${id}`);
     return a;
-  };
-  const all = (col: { size: number; at(i: number): Doc | null }) => {
-    const out: Doc[] = [];
-    for (let i = 0; i < col.size; i++) {
-      const x = col.at(i);
-      if (x) out.push(x);
-    }
-    return out;
   };
   const board = (id: string) => {
     const b = d.boardIndex(id);
@@ -145,7 +187,16 @@ function dataView(core: SandboxCore): SandboxDataView {
         ads += d.count('ad', a);
       }
       const sectionPins = Array.from({ length: s.sectionsPerBoard }, (_, i) => d.sectionPins(0, i).size).reduce((x, y) => x + y, 0) * s.boards;
-      return { adAccounts: s.adAccounts, campaigns, adGroups, ads, boards: s.boards, sections: s.boards * s.sectionsPerBoard, pins: s.boards * s.pinsPerBoard, sectionPins, catalogs: s.catalogs, feeds: s.catalogs * s.feedsPerCatalog, productGroups: s.catalogs * s.feedsPerCatalog * s.productGroupsPerFeed };
+      return { adAccounts: s.adAccounts, campaigns, adGroups, ads, boards: s.boards, sections: s.boards * s.sectionsPerBoard, pins: d.totalPins(), sectionPins, catalogs: s.catalogs, feeds: s.catalogs * s.feedsPerCatalog, productGroups: s.catalogs * s.feedsPerCatalog * s.productGroupsPerFeed };
+    },
+    groupBoardIds: () => Array.from({ length: d.shape.boards }, (_, b) => b).filter((b) => d.isGroupBoard(b)).map((b) => d.boardId(b)),
+    hugeBoardId: () => (core.realism.hugeBoardPins > 0 && d.shape.boards > 0 ? d.boardId(d.shape.boards - 1) : null),
+    adAccountRoles: (id) => d.adAccountRoles(acc(id)),
+    sharedAdAccountIds: () => d.adAccountIds().filter((id) => d.isSharedAdAccount(acc(id))),
+    limitedAdAccountIds: () => d.adAccountIds().filter((id) => !d.hasRole(acc(id), ADS_ROLES)),
+    operationUser: (id) => {
+      const a = acc(id);
+      return organicView(d.isSharedAdAccount(a) ? core.profileData(a + 1) : d);
     },
     raw: d,
   };

@@ -5,9 +5,9 @@ import { hash, strHash } from './hash.js';
 import { badRequest } from './errors.js';
 import { checkWindow, REPORT_HOUR_RULE, REPORT_PRODUCT_ITEM_RULE, REPORT_RULE, type Window } from './limits.js';
 import { asyncColumns, reportBodyProperty } from './openapi.js';
-import { targetingValues, wireJson, type Attribution, type Granularity, type RowContext } from './analytics.js';
-import { attributionOf } from './handlers-analytics.js';
-import type { SandboxCore } from './core.js';
+import { attributionOf, targetingValues, wireJson, type Analytics, type Attribution, type Granularity, type RowContext } from './analytics.js';
+import type { SandboxData } from './data.js';
+import type { Realism } from './realism.js';
 import { drained } from './drain.js';
 
 export const REPORT_LEVELS = ['ADVERTISER', 'ADVERTISER_TARGETING', 'CAMPAIGN', 'CAMPAIGN_TARGETING', 'AD_GROUP', 'AD_GROUP_TARGETING', 'PIN_PROMOTION', 'PIN_PROMOTION_TARGETING', 'KEYWORD', 'PRODUCT_GROUP', 'PRODUCT_GROUP_TARGETING', 'PRODUCT_ITEM', 'PRODUCT_ITEM_TARGETING'];
@@ -47,12 +47,45 @@ function bodyKeys(): Set<string> {
 
 let asyncColumnSet: Set<string> | null = null;
 
+// Enum filters of the create-report body with their schema limits (AdsAnalyticsCreateAsyncRequest:
+// every *_statuses list 1..6 items, campaign_objective_types 1..7).
+const ENUM_FILTERS = ['campaign_statuses', 'ad_group_statuses', 'ad_statuses', 'product_group_statuses', 'campaign_objective_types'];
+
+function checkFilterLimits(b: Record<string, unknown>): void {
+  for (const k of ENUM_FILTERS) {
+    const v = b[k];
+    if (v === undefined) continue;
+    const schema = reportBodyProperty(k);
+    const max = schema?.maxItems ?? 6;
+    const min = schema?.minItems ?? 1;
+    const allowed = (schema?.items?.enum ?? []) as string[];
+    if (!Array.isArray(v)) throw badRequest(`${JSON.stringify(v)} is not of type 'array' - '${k}'`);
+    if (v.length < min) throw badRequest(`[] is too short - '${k}'`);
+    if (v.length > max) throw badRequest(`${JSON.stringify(v).replace(/"/g, "'")} is too long - '${k}'`);
+    v.forEach((x, i) => {
+      if (allowed.length && !allowed.includes(x as string)) throw badRequest(`'${String(x)}' is not one of ${JSON.stringify(allowed).replace(/"/g, "'")} - '${k}.${i}'`);
+    });
+  }
+}
+
+/**
+ * What reports need of the sandbox core. A narrow interface instead of SandboxCore keeps the
+ * module graph acyclic (core creates Reports).
+ */
+export interface ReportsHost {
+  readonly seed: number;
+  readonly data: SandboxData;
+  readonly analytics: Analytics;
+  readonly realism: Realism;
+  today(): number;
+}
+
 export class Reports {
   private jobs = new Map<string, Job>();
   private n = 0;
 
   constructor(
-    private readonly core: SandboxCore,
+    private readonly core: ReportsHost,
     private readonly pollsBeforeFinished: number,
   ) {}
 
@@ -92,6 +125,7 @@ export class Reports {
       if (!Array.isArray(v) || v.length < 1 || v.length > 500 || v.some((x) => typeof x !== 'string' || !/^\d+$/.test(x))) throw badRequest(`'${k}' must be 1 to 500 id strings - '${k}'`);
       filters[k] = new Set(v as string[]);
     }
+    if (this.core.realism.reportFilterLimits) checkFilterLimits(b);
     const gran = b.granularity as Granularity;
     const today = this.core.today();
     const rule = gran === 'HOUR' ? REPORT_HOUR_RULE : level.startsWith('PRODUCT_ITEM') ? REPORT_PRODUCT_ITEM_RULE : REPORT_RULE;

@@ -10,9 +10,13 @@ import type { FaultRule } from './faults.js';
 import type { RequestLogEntry } from './stats.js';
 import { drained } from './drain.js';
 import { LEGACY_REFRESH_MESSAGE } from './auth.js';
+import { adAccountWithRole } from './access.js';
+import { ADS_ROLES } from './realism.js';
 import { JsonChunks, type Handler } from './types.js';
 
 const API_PREFIX = '/v5';
+/** nginx-style 414 page: what a proxy in front of an HTTP API answers for a too-long request line. */
+const URI_TOO_LONG_HTML = '<html>\r\n<head><title>414 Request-URI Too Large</title></head>\r\n<body>\r\n<center><h1>414 Request-URI Too Large</h1></center>\r\n</body>\r\n</html>\r\n';
 const MAX_BODY = 1_000_000;
 
 export function createSandboxServer(core: SandboxCore): Server {
@@ -20,16 +24,9 @@ export function createSandboxServer(core: SandboxCore): Server {
   const handlers: Record<string, Handler> = {
     ...entityHandlers(),
     ...analyticsHandlers(),
-    'analytics/create_report': (ctx) => {
-      const a = core.data.adAccountIndex(ctx.params.ad_account_id);
-      if (a === null) throw new ApiError(403, 29, 'You are not permitted to access that resource');
-      return core.reports.create(a, ctx.body);
-    },
-    'analytics/get_report': (ctx) => {
-      const a = core.data.adAccountIndex(ctx.params.ad_account_id);
-      if (a === null) throw new ApiError(403, 29, 'You are not permitted to access that resource');
-      return core.reports.get(a, ctx.query.token as string, ctx.origin);
-    },
+    // Reports need the same roles as the sync analytics (Owner, Admin, Analyst, Campaign Manager).
+    'analytics/create_report': (ctx) => core.reports.create(adAccountWithRole(ctx, ADS_ROLES), ctx.body),
+    'analytics/get_report': (ctx) => core.reports.get(adAccountWithRole(ctx, ADS_ROLES), ctx.query.token as string, ctx.origin),
   };
   let rid = 0;
 
@@ -48,6 +45,14 @@ export function createSandboxServer(core: SandboxCore): Server {
     if (url.pathname.startsWith('/_sandbox/reports/')) return download(req, res, url);
     if (url.pathname.startsWith('/_sandbox/')) return control(req, res, url);
     const method = req.method ?? 'GET';
+    // A front-end proxy refuses over-long URLs before the API sees them: no JSON {code, message}.
+    const limit = core.realism.maxUrlBytes;
+    if (limit !== null && Buffer.byteLength(req.url ?? '') > limit) {
+      sendRaw(res, 414, 'text/html', URI_TOO_LONG_HTML);
+      core.stats.record({ method, path: url.pathname, query: url.search.slice(0, 200), operationId: 'uri_too_long', status: 414 });
+      req.resume();
+      return;
+    }
     let route: Route | undefined;
     let m: RegExpExecArray | null = null;
     const sub = url.pathname.startsWith(API_PREFIX + '/') ? url.pathname.slice(API_PREFIX.length) : null;
