@@ -95,7 +95,7 @@ export class TokenSource {
       return;
     }
     if (!this.refreshable) {
-      throw new UserError(`Pinterest rejected the access token (credentials.access_token) on ${r.where}: ${r.answer}. The token is expired or revoked; create a new one, or use OAuth so the connector can refresh it.`, {
+      throw new UserError(`Pinterest rejected the credentials (credentials.access_token) on ${r.where}: ${r.answer}. The token is expired or revoked; create a new one, or use OAuth so the connector can refresh it.`, {
         field: 'credentials.access_token',
       });
     }
@@ -103,7 +103,7 @@ export class TokenSource {
       this.unconfirmed.delete(token);
       if (++this.freshRejections >= 2) {
         throw new UserError(
-          `Pinterest rejected the access token it had just issued for credentials.refresh_token on ${r.where}: ${r.answer}. Re-authenticate the capture (the app's authorization may have been revoked).`,
+          `Pinterest rejected the credentials (credentials.refresh_token) on ${r.where}: ${r.answer}, for an access token it had just issued. Re-authenticate the capture (the app's authorization may have been revoked).`,
           { field: 'credentials.refresh_token' },
         );
       }

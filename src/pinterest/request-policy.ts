@@ -102,7 +102,7 @@ export const POLICY: readonly PolicyRule[] = [
     when: (o) => /continuous_refresh|legacy refresh/i.test(o.message ?? ''),
     action: 'fail',
     field: 'credentials.refresh_token',
-    hint: 'Pinterest refused a legacy (365-day) refresh token; re-authenticate the capture to get a continuous refresh token.',
+    hint: 'it is a legacy (365-day) refresh token, which Pinterest no longer accepts; re-authenticate the capture to get a continuous refresh token.',
   },
   {
     name: 'token: refused grant (invalid_grant)',
@@ -110,7 +110,7 @@ export const POLICY: readonly PolicyRule[] = [
     status: [400, 403],
     action: 'fail',
     field: 'credentials.refresh_token',
-    hint: 'The refresh token is revoked, expired or was already used; re-authenticate the capture to get a new one.',
+    hint: 'it is revoked, expired or was already used; re-authenticate the capture to get a new one.',
   },
 
   // ── Rate limits (every Pinterest request) ─────────────────────────────────────────────────────

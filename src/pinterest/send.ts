@@ -209,8 +209,14 @@ function failure(out: Outgoing, rule: PolicyRule, status: number, body: ErrorBod
   switch (out.kind) {
     case 'token': {
       const field = rule.field ?? 'credentials';
-      const subject = field === 'credentials.refresh_token' ? 'the OAuth refresh token' : field.startsWith('credentials.client') ? 'the OAuth client' : 'the token request';
-      return new UserError(`Pinterest rejected ${subject} (${field}) when refreshing the access token (${answer}). ${rule.hint}`, { field, status, ...(body.code !== undefined ? { code: body.code } : {}) });
+      const fields = { field, status, ...(body.code !== undefined ? { code: body.code } : {}) };
+      if (field === 'credentials.refresh_token') {
+        return new UserError(`Pinterest rejected the OAuth refresh token (credentials.refresh_token): ${rule.hint.replace(/\.$/, '')} (${answer}).`, fields);
+      }
+      if (field.startsWith('credentials.client')) {
+        return new UserError(`Pinterest rejected the OAuth client (credentials.client_id / credentials.client_secret) when refreshing the access token (${answer}). ${rule.hint}`, fields);
+      }
+      return new UserError(`Pinterest refused ${w} (${answer}). ${rule.hint}`, fields);
     }
     case 'download':
       return new UserError(`Downloading a Pinterest report failed: ${w}: HTTP ${status}. ${rule.hint}`, { status, ...(out.stream ? { stream: out.stream } : {}) });
@@ -315,8 +321,8 @@ export async function send<T>(ctx: SendContext, out: Outgoing, signal: AbortSign
       case 'skip':
         throw new Refused(rule.refusal!, `Pinterest refused ${w}: ${describeAnswer(status, body)}. ${rule.hint}`, status, body.code, body.message, out.method, out.path, out.stream, rule.hint);
       case 'fail':
-        if (outcome.network === 'unresolvable' && rule.field) {
-          throw new UserError(`${rule.field}: the host ${new URL(out.url).hostname} cannot be resolved`, { field: rule.field });
+        if (outcome.network === 'unresolvable' && rule.field === 'advanced.api_base_url') {
+          throw new UserError(`advanced.api_base_url: the host ${new URL(out.url).hostname} cannot be resolved`, { field: rule.field });
         }
         if (outcome.network) throw (a as { err: unknown }).err;
         throw failure(out, rule, status, body);
