@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { RefusalKind } from './request-policy.js';
 
+export type { RefusalKind } from './request-policy.js';
+
 // Pinterest rate-limit categories (`x-ratelimit-category` in the OpenAPI) that a read-only capture uses.
 export type RateCategory = 'org_read' | 'org_analytics' | 'ads_read' | 'ads_analytics' | 'catalogs_read';
 

@@ -288,7 +288,7 @@ export async function send<T>(ctx: SendContext, out: Outgoing, signal: AbortSign
       case 'rate_limit': {
         const ms = (res && requestedWaitMs(res, body)) ?? backoffMs(limited, ctx.knobs.retryBaseMs, 60_000);
         limited++;
-        const category = out.category ?? 'token';
+        const category = out.category ?? (out.kind === 'download' ? 'report download' : out.kind === 'token' ? 'oauth' : out.kind);
         // Bounded twice: one wait longer than the setting, or answers that keep asking for waits.
         if (ms > ctx.knobs.maxRateLimitWaitMs || waitedMs + ms > 3 * ctx.knobs.maxRateLimitWaitMs) {
           throw new StopSession(

@@ -44,7 +44,7 @@ export async function validateAccess(
       await probe(family, client, config, streams);
     } catch (err) {
       if (!(err instanceof PinterestApiError)) throw err;
-      if (err.status === 401 && err.code !== 3) throw err; // the credentials themselves
+      if (err.status === 401 && err.code !== 3 && err.code !== 7) throw err; // the credentials themselves
       const names = streams.length > 0 ? streams.join(', ') : 'the capture';
       throw new UserError(
         `Pinterest refused ${names}: ${err.method} ${err.path} answered HTTP ${err.status}${err.code !== undefined ? ` (code ${err.code}${err.apiMessage ? `: ${err.apiMessage}` : ''})` : ''}. The token needs the ${SCOPES[family]} scope${family === 'ads' ? ' and access to the ad accounts' : ''}.`,
