@@ -84,6 +84,19 @@ export const POLICY: readonly PolicyRule[] = [
   { name: 'network: other', when: (o) => o.network !== undefined, action: 'fail', hint: 'The request could not be sent.' },
   { name: '2xx: truncated or garbled body', when: (o) => o.badBody === true, action: 'retry', hint: 'a cut-off or garbled body; the same request again' },
 
+  // ── Rate limits (every Pinterest request) ─────────────────────────────────────────────────────
+  { name: '429 rate limit', kinds: ['api', 'token', 'download'], status: 429, action: 'rate_limit', hint: 'waiting as Pinterest asks' },
+  { name: 'code 8 / 2726 rate limit', kinds: ['api', 'token'], code: [8, 2726], action: 'rate_limit', hint: 'waiting as Pinterest asks' },
+  // Code 30 is also "user not found" (404); elsewhere it is a rate limit.
+  { name: 'code 30 rate limit', kinds: ['api', 'token'], code: 30, when: (o) => o.status !== 404, action: 'rate_limit', hint: 'waiting as Pinterest asks' },
+  { name: '400 "retry after N seconds"', kinds: ['api', 'token'], status: 400, when: (o) => RETRY_AFTER_IN_MESSAGE.test(o.message ?? ''), action: 'rate_limit', hint: 'waiting as Pinterest asks' },
+
+  // ── Transient answers ─────────────────────────────────────────────────────────────────────────
+  { name: '400 code 12 (something went wrong)', kinds: ['api', 'token'], status: 400, code: 12, action: 'retry', hint: "Pinterest's own transient error; retried" },
+  { name: '408 request timeout', status: 408, action: 'retry', hint: 'retried' },
+  { name: '429 (not Pinterest)', kinds: ['publish'], status: 429, action: 'retry', hint: 'retried' },
+  { name: '5xx', status: '5xx', action: 'retry', hint: 'retried' },
+
   // ── OAuth token endpoint ──────────────────────────────────────────────────────────────────────
   { name: 'token: 401 client authentication', kinds: ['token'], status: 401, action: 'fail', field: 'credentials.client_id / credentials.client_secret', hint: "Check the Pinterest app's client id and secret." },
   {
@@ -112,19 +125,6 @@ export const POLICY: readonly PolicyRule[] = [
     field: 'credentials.refresh_token',
     hint: 'it is revoked, expired or was already used; re-authenticate the capture to get a new one.',
   },
-
-  // ── Rate limits (every Pinterest request) ─────────────────────────────────────────────────────
-  { name: '429 rate limit', kinds: ['api', 'token', 'download'], status: 429, action: 'rate_limit', hint: 'waiting as Pinterest asks' },
-  { name: 'code 8 / 2726 rate limit', kinds: ['api', 'token'], code: [8, 2726], action: 'rate_limit', hint: 'waiting as Pinterest asks' },
-  // Code 30 is also "user not found" (404); elsewhere it is a rate limit.
-  { name: 'code 30 rate limit', kinds: ['api', 'token'], code: 30, when: (o) => o.status !== 404, action: 'rate_limit', hint: 'waiting as Pinterest asks' },
-  { name: '400 "retry after N seconds"', kinds: ['api', 'token'], status: 400, when: (o) => RETRY_AFTER_IN_MESSAGE.test(o.message ?? ''), action: 'rate_limit', hint: 'waiting as Pinterest asks' },
-
-  // ── Transient answers ─────────────────────────────────────────────────────────────────────────
-  { name: '400 code 12 (something went wrong)', kinds: ['api', 'token'], status: 400, code: 12, action: 'retry', hint: "Pinterest's own transient error; retried" },
-  { name: '408 request timeout', status: 408, action: 'retry', hint: 'retried' },
-  { name: '429 (not Pinterest)', kinds: ['publish'], status: 429, action: 'retry', hint: 'retried' },
-  { name: '5xx', status: '5xx', action: 'retry', hint: 'retried' },
 
   // ── 401 taxonomy (data calls) ─────────────────────────────────────────────────────────────────
   {
