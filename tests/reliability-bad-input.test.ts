@@ -197,7 +197,11 @@ test('a refresh token revoked mid-capture ends the session with one error naming
   assert.match(decrypted.credentials.refresh_token, /^pinr_/);
   assert.notEqual(decrypted.credentials.refresh_token, REFRESH, 'it carries the rotated token');
   assert.equal(decrypted.credentials.client_secret, 'sandbox-secret', 'the full config, credentials included');
-  assert.equal(decrypted.credentials.access_token, undefined, 'short-lived access tokens are not persisted');
+  // The access token and its expiry are kept too (the next session need not refresh), and
+  // nothing parsing fills in: the published config is the one the runtime handed over plus credentials.
+  assert.match(decrypted.credentials.access_token, /^pina_/);
+  assert.ok(Date.parse(decrypted.credentials.access_token_expires_at) > Date.now());
+  assert.deepEqual(Object.keys(decrypted).sort(), Object.keys(config).sort());
   for (const s of SECRETS) assert.ok(!(stderr + stdout).includes(s), `secret ${s.slice(0, 8)}… leaked`);
   assert.equal(code, 1, stderr.slice(-800));
   const errors = logs.filter((l) => l.level === 'error');

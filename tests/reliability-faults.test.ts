@@ -93,7 +93,9 @@ test('every stream under 5xx, 429 code 8, truncated bodies, resets, token expiry
   assert.match(token, /^pinr_/);
   assert.notEqual(token, 'pinr_faults_run');
   assert.equal(saved.credentials.client_secret, CLIENT_SECRET, 'the rest of the file is kept');
-  assert.equal(saved.credentials.access_token, undefined, 'short-lived access tokens are not written');
+  // The access token and its expiry are saved with it: the next run starts without a refresh.
+  assert.match(saved.credentials.access_token, /^pina_/);
+  assert.ok(Number.isFinite(Date.parse(saved.credentials.access_token_expires_at)), 'with its expiry (2 s tokens here)');
   const tokens = [token];
   // The saved token is the one that works now: the next local run just uses the same file.
   const probe = await runMain(['capture', '--config', faulty.configFile, '--once', '--streams', 'boards', '--output', join(tempDir('faults'), 'out')]);

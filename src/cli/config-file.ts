@@ -48,7 +48,8 @@ export function splitList(v: string | undefined): string[] | undefined {
 
 
 // Leaves present in the file whose value the updated config changes (defaults the file never
-// spelled out are not added).
+// spelled out are not added), plus the credential fields the connector maintains (a new access
+// token and its expiry) when the file does not have them yet.
 function changedLeaves(file: unknown, updated: unknown, path: string[] = []): Array<[string[], unknown]> {
   if (!isObject(file) || !isObject(updated)) return [];
   const out: Array<[string[], unknown]> = [];
@@ -57,12 +58,20 @@ function changedLeaves(file: unknown, updated: unknown, path: string[] = []): Ar
     if (isObject(v)) out.push(...changedLeaves(v, next, [...path, k]));
     else if (next !== undefined && !isObject(next) && !Array.isArray(next) && next !== v) out.push([[...path, k], next]);
   }
+  if (path.length === 1 && path[0] === 'credentials') {
+    for (const k of MAINTAINED_CREDENTIALS) {
+      if (!(k in file) && typeof updated[k] === 'string') out.push([[...path, k], updated[k]]);
+    }
+  }
   return out;
 }
 
+const MAINTAINED_CREDENTIALS = ['refresh_token', 'access_token', 'access_token_expires_at'];
+
 /**
- * Keeps an updated endpoint config (a rotated OAuth refresh token: the old one stops working) in
- * the config file of a local run, preserving its format and comments. Writes atomically.
+ * Keeps an updated endpoint config (new OAuth credentials: a rotated refresh token, the old one
+ * stops working, and the access token with its expiry) in the config file of a local run,
+ * preserving its format and comments. Writes atomically. Logs the field names, never the values.
  */
 export function configFilePersister(path: string, log: { info(obj: object, msg: string): void }): (config: unknown) => Promise<void> {
   return async (updated) => {

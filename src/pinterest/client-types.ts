@@ -1,4 +1,7 @@
 import type { Readable } from 'node:stream';
+import type { RefusalKind } from './request-policy.js';
+
+export type { RefusalKind } from './request-policy.js';
 
 // Pinterest rate-limit categories (`x-ratelimit-category` in the OpenAPI) that a read-only capture uses.
 export type RateCategory = 'org_read' | 'org_analytics' | 'ads_read' | 'ads_analytics' | 'catalogs_read';
@@ -19,6 +22,13 @@ export interface ApiRequest {
    * parsed as exact strings instead of rounded numbers.
    */
   exactIds?: boolean;
+  /**
+   * Refusals this request's caller handles by skipping its unit (a deleted parent, a refused beta
+   * filter…): the client throws `Refused` (with `kind`) instead of failing. See request-policy.ts.
+   */
+  skippable?: RefusalKind[];
+  /** Set by `paginate` on the first page of a listing resumed from a checkpointed bookmark. */
+  resumedBookmark?: boolean;
 }
 
 export interface Page<T> {
@@ -45,7 +55,7 @@ export interface PinterestClient {
   /** Bookmark pagination at the configured page_size, starting from `startBookmark` when resuming. */
   paginate<T = unknown>(req: ApiRequest, startBookmark?: string | null, signal?: AbortSignal): AsyncIterable<Page<T>>;
   /** Plain GET of a pre-signed URL (async report file) with no Authorization header, streamed. */
-  download(url: string, signal?: AbortSignal): Promise<Readable>;
+  download(url: string, signal?: AbortSignal, opts?: { stream?: string }): Promise<Readable>;
   /** Request counters so far (optional so test doubles need not implement it). */
   stats?(): ClientStats;
 }

@@ -5,7 +5,7 @@ export type EntityStatus = 'ACTIVE' | 'PAUSED' | 'ARCHIVED' | 'DRAFT' | 'DELETED
 export const ALL_ENTITY_STATUSES: EntityStatus[] = ['ACTIVE', 'PAUSED', 'ARCHIVED', 'DRAFT', 'DELETED_DRAFT'];
 
 export type Credentials =
-  | { auth_method: 'oauth2.0'; client_id: string; client_secret: string; refresh_token: string; access_token?: string }
+  | { auth_method: 'oauth2.0'; client_id: string; client_secret: string; refresh_token: string; access_token?: string; access_token_expires_at?: string }
   | { auth_method: 'access_token'; access_token: string };
 
 export interface Attribution {

@@ -31,7 +31,7 @@ export function todayOf(config: PinterestConfig): string {
 // listings so entities created since the last pass fan out their children.
 export function openPinterestSession(config: PinterestConfig, bindings: OpenBinding[], range: KeyRange, hooks: SessionHooks): Promise<PinterestSession> {
   const rotation = rotationTracker(config, hooks.log, hooks.persistConfig);
-  const client = createClient(config, { log: hooks.log, onRefreshToken: (token) => rotation.onRefreshToken(token) });
+  const client = createClient(config, { log: hooks.log, onCredentials: (update) => rotation.onCredentials(update) });
   const defs = new Map<string, StreamDef>(streamDefs(config).map((d) => [d.name, d]));
   const notices = new RoleNotices(hooks.log);
   for (const b of bindings) {

@@ -1,6 +1,7 @@
 import type { Source, StreamInfo } from '../connector/source.js';
 import type { PinterestConfig } from './config.js';
 import { parseConfig } from './config-parse.js';
+import { rememberRawConfig } from './config-update.js';
 import { openPinterestSession } from './session.js';
 import { CONFIG_SCHEMA, DOCUMENTATION_URL, OAUTH2_SPEC, RESOURCE_SCHEMA } from './spec-files.js';
 import { streamSchema } from './streams/schemas.js';
@@ -26,7 +27,8 @@ export function createPinterestSource(): Source<PinterestConfig> {
       oauth2: OAUTH2_SPEC,
       resourcePathPointers: ['/stream'],
     }),
-    parseConfig,
+    // The raw config is kept beside the parsed one: a configUpdate publishes the user's fields only.
+    parseConfig: (raw) => rememberRawConfig(parseConfig(raw), raw),
     streams: pinterestStreams,
     validate: (config, bindings, hooks) => validateAccess(config, bindings, hooks.log, hooks.persistConfig),
     openSession: (config, bindings, range, hooks) => openPinterestSession(config, bindings, range, hooks),

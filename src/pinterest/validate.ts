@@ -29,7 +29,7 @@ export async function validateAccess(
   persistConfig?: (config: unknown) => Promise<void>,
 ): Promise<void> {
   const rotation = rotationTracker(config, log, persistConfig);
-  const client = createClient(config, { log, onRefreshToken: (token) => rotation.onRefreshToken(token) });
+  const client = createClient(config, { log, onCredentials: (update) => rotation.onCredentials(update) });
   const defs = new Map(streamDefs(config).map((d) => [d.name, d]));
   const families = new Map<ScopeFamily, string[]>();
   for (const b of bindings) {
@@ -45,7 +45,7 @@ export async function validateAccess(
       await probe(family, client, config, streams, log);
     } catch (err) {
       if (!(err instanceof PinterestApiError)) throw err;
-      if (err.status === 401 && err.code !== 3) throw err; // the credentials themselves
+      if (err.status === 401 && err.code !== 3 && err.code !== 7) throw err; // the credentials themselves
       const names = streams.length > 0 ? streams.join(', ') : 'the capture';
       throw new UserError(
         `Pinterest refused ${names}: ${err.method} ${err.path} answered HTTP ${err.status}${err.code !== undefined ? ` (code ${err.code}${err.apiMessage ? `: ${err.apiMessage}` : ''})` : ''}. The token needs the ${SCOPES[family]} scope${family === 'ads' ? ' and access to the ad accounts' : ''}.`,
