@@ -138,6 +138,8 @@ test('decide(): every row of the policy table is reachable and does what its nam
     [o({ status: 404, skippable: ['gone'] }), '404 gone (opted in)'],
     [o({ status: 409, skippable: ['no_catalog'] }), '409 no catalog (opted in)'],
     [o({ status: 414, skippable: ['url_too_long'] }), '414 URL too long (opted in)'],
+    [o({ status: 400, message: 'Pagination beyond 100.000 pins are not allowed', resumedBookmark: true, skippable: ['pagination_cap', 'bookmark_refused'] }), '400 pagination cap (opted in)'],
+    [o({ status: 400, message: 'Pagination beyond 100.000 pins are not allowed' }), '4xx'],
     [o({ status: 400, resumedBookmark: true, skippable: ['bookmark_refused', 'filter_refused'] }), '400 resumed bookmark (opted in)'],
     [o({ status: 400, skippable: ['bookmark_refused', 'filter_refused'] }), '400/403 beta filter (opted in)'],
     [o({ status: 403, skippable: ['filter_refused'] }), '400/403 beta filter (opted in)'],

@@ -1,5 +1,5 @@
 import type { KeyRange } from '../connector/source.js';
-import type { PinterestClient } from './client-types.js';
+import type { PinterestClient, RefusalKind } from './client-types.js';
 import type { PinterestConfig } from './config.js';
 import { canReadAnalytics, type RoleNotices } from './roles.js';
 import type { AdAccountRef, BoardRef, EntityRef, Parents, SectionRef } from './streams/strategy.js';
@@ -83,9 +83,9 @@ export class PassParents implements Parents {
     return p;
   }
 
-  private async listAll(path: string, category: 'org_read' | 'ads_read', query: Raw = {}, signal?: AbortSignal): Promise<Raw[]> {
+  private async listAll(path: string, category: 'org_read' | 'ads_read', query: Raw = {}, signal?: AbortSignal, skippable: RefusalKind[] = []): Promise<Raw[]> {
     const out: Raw[] = [];
-    for await (const page of this.client.paginate<Raw>({ path, category, query: query as never, stream: this.stream }, null, signal)) out.push(...page.items);
+    for await (const page of this.client.paginate<Raw>({ path, category, query: query as never, stream: this.stream, skippable }, null, signal)) out.push(...page.items);
     return out;
   }
 
@@ -139,7 +139,7 @@ export class PassParents implements Parents {
   sections(board: BoardRef, signal?: AbortSignal): Promise<SectionRef[]> {
     return this.memo(`sections:${board.id}`, async () => {
       const ids = new Set<string>();
-      for (const s of await this.listAll(`/boards/${board.id}/sections`, 'org_read', {}, signal)) {
+      for (const s of await this.listAll(`/boards/${board.id}/sections`, 'org_read', {}, signal, ['gone'])) {
         const id = idOf(s.id);
         if (id) ids.add(id);
       }
@@ -149,7 +149,7 @@ export class PassParents implements Parents {
 
   entities(kind: 'campaigns' | 'ad_groups' | 'ads', account: AdAccountRef, signal?: AbortSignal): Promise<EntityRef[]> {
     return this.memo(`${kind}:${account.id}`, async () => {
-      const rows = await this.listAll(`/ad_accounts/${account.id}/${kind}`, 'ads_read', { entity_statuses: [...this.config.entity_statuses] }, signal);
+      const rows = await this.listAll(`/ad_accounts/${account.id}/${kind}`, 'ads_read', { entity_statuses: [...this.config.entity_statuses] }, signal, ['role']);
       const byId = new Map<string, EntityRef>();
       for (const r of rows) {
         const id = idOf(r.id);

@@ -22,9 +22,10 @@ export type RefusalKind =
   | 'filter_refused' // 400/403 on a beta filter (e.g. keywords `ad_group_ids`)
   | 'bookmark_refused' // 400 on a bookmark resumed from a checkpoint
   | 'url_too_long' // 414
+  | 'pagination_cap' // 400 "Pagination beyond 100.000 pins are not allowed": a listing Pinterest stops paging
   | 'endpoint_refused'; // any other 4xx on a beta endpoint (e.g. /pins/analytics)
 
-export const REFUSAL_KINDS: readonly RefusalKind[] = ['gone', 'no_catalog', 'role', 'not_authorized', 'filter_refused', 'bookmark_refused', 'url_too_long', 'endpoint_refused'];
+export const REFUSAL_KINDS: readonly RefusalKind[] = ['gone', 'no_catalog', 'role', 'not_authorized', 'filter_refused', 'bookmark_refused', 'url_too_long', 'pagination_cap', 'endpoint_refused'];
 
 export type PolicyAction =
   | 'retry' // transient: back off and try again, counted, at most advanced.max_retries times
@@ -161,6 +162,15 @@ export const POLICY: readonly PolicyRule[] = [
   { name: '404 gone (opted in)', kinds: ['api'], status: 404, refusal: 'gone', action: 'skip', hint: 'The parent was deleted since it was listed; it is skipped.' },
   { name: '409 no catalog (opted in)', kinds: ['api'], status: 409, refusal: 'no_catalog', action: 'skip', hint: 'The user has no catalog; nothing to capture.' },
   { name: '414 URL too long (opted in)', kinds: ['api'], status: 414, refusal: 'url_too_long', action: 'skip', hint: 'The request URL is too long; the caller splits it.' },
+  {
+    name: '400 pagination cap (opted in)',
+    kinds: ['api'],
+    status: 400,
+    when: (o) => /pagination beyond/i.test(o.message ?? ''),
+    refusal: 'pagination_cap',
+    action: 'skip',
+    hint: 'Pinterest pages no listing past its cap (100,000 pins a board); what was read is kept.',
+  },
   { name: '400 resumed bookmark (opted in)', kinds: ['api'], status: 400, when: (o) => o.resumedBookmark === true, refusal: 'bookmark_refused', action: 'skip', hint: 'Pinterest no longer accepts the checkpointed bookmark; the listing restarts.' },
   { name: '400/403 beta filter (opted in)', kinds: ['api'], status: [400, 403], refusal: 'filter_refused', action: 'skip', hint: 'Pinterest refused the filter; the caller falls back.' },
   { name: '4xx beta endpoint (opted in)', kinds: ['api'], status: '4xx', refusal: 'endpoint_refused', action: 'skip', hint: onBeta },

@@ -1,6 +1,7 @@
 import { StopSession } from '../../errors.js';
 import { PIN_STANDARD_METRIC_TYPES, PIN_VIDEO_METRIC_TYPES } from '../columns.js';
-import { isGone, isNotAuthorized, isPaginationCap } from '../strategies/refusals.js';
+import { isEndpointRefused, isGone, isNotAuthorized, isPaginationCap } from '../strategies/refusals.js';
+import type { RefusalKind } from '../client-types.js';
 import { dayCursorOf } from '../../connector/binding-state.js';
 import type { PassEvent } from '../../connector/pass-events.js';
 import { USER_SUBTASK } from '../../connector/state-migrations.js';
@@ -64,7 +65,7 @@ async function boardPins(env: StrategyEnv): Promise<PinRef[]> {
   const { client, ctx, parents } = env;
   const pins = new Map<string, PinRef>();
   for (const board of await parents.boards(ctx.signal)) {
-    const req = { path: `/boards/${encodeURIComponent(board.id)}/pins`, category: 'org_read' as const, stream: env.def.name };
+    const req = { path: `/boards/${encodeURIComponent(board.id)}/pins`, category: 'org_read' as const, stream: env.def.name, skippable: ['gone', 'pagination_cap'] as RefusalKind[] };
     try {
       for await (const page of client.paginate<{ id: string | number; is_owner?: boolean; media?: { media_type?: string } }>(req, null, ctx.signal)) {
         for (const pin of page.items) {
@@ -115,7 +116,7 @@ export const pinAnalytics: StrategyFn<PinAnalyticsDef> = async function* (env) {
 
   const fetch = (ids: string[], w: { start: string; end: string }, types: string) =>
     client.request<Record<string, unknown>>(
-      { path: def.endpoint, query: { pin_ids: ids, start_date: w.start, end_date: w.end, metric_types: types }, category: def.category, stream: def.name, exactIds: true },
+      { path: def.endpoint, query: { pin_ids: ids, start_date: w.start, end_date: w.end, metric_types: types }, category: def.category, stream: def.name, exactIds: true, skippable: ['not_authorized', 'endpoint_refused'] },
       ctx.signal,
     );
 
@@ -157,8 +158,8 @@ export const pinAnalytics: StrategyFn<PinAnalyticsDef> = async function* (env) {
   } catch (err) {
     // A beta endpoint not every app may call: a refusal ends this binding's pass quietly so the
     // other bindings carry on; the cursor stays where it was, the next pass tries again.
+    if (!isEndpointRefused(err)) throw err;
     const status = httpStatusOf(err);
-    if (err instanceof StopSession || ctx.signal.aborted || status === undefined || status === 429 || status >= 500 || isNotAuthorized(err)) throw err;
     ctx.log.warn({ stream: def.name, status, error: (err as Error).message }, 'Pinterest refused GET /pins/analytics (a beta endpoint not every app may use); pin_analytics is skipped this poll');
     return;
   }

@@ -104,7 +104,7 @@ interface ReportCtx {
 
 async function pollReport(rc: ReportCtx, token: string): Promise<{ status: string; url?: string | null }> {
   const res = await rc.client.request<{ report_status?: string; url?: string | null }>(
-    { path: `/ad_accounts/${encodeURIComponent(rc.account)}/reports`, query: { token }, category: rc.def.category, stream: rc.def.name },
+    { path: `/ad_accounts/${encodeURIComponent(rc.account)}/reports`, query: { token }, category: rc.def.category, stream: rc.def.name, skippable: ['role'] },
     rc.signal,
   );
   return { status: String(res?.report_status ?? 'UNKNOWN'), url: res?.url };
@@ -118,7 +118,7 @@ async function runReport(rc: ReportCtx, body: Record<string, unknown>): Promise<
   let last = '';
   for (let attempt = 1; attempt <= rc.opts.attempts; attempt++) {
     const created = await rc.client.request<{ report_status?: string; token?: string; message?: string | null }>(
-      { method: 'POST', path: `/ad_accounts/${encodeURIComponent(rc.account)}/reports`, body, category: rc.def.category, stream: rc.def.name },
+      { method: 'POST', path: `/ad_accounts/${encodeURIComponent(rc.account)}/reports`, body, category: rc.def.category, stream: rc.def.name, skippable: ['role'] },
       rc.signal,
     );
     if (!created?.token) throw new Error(`${where}: Pinterest created no report token (${created?.message ?? created?.report_status ?? 'no message'})`);
@@ -220,7 +220,7 @@ export const asyncReport: StrategyFn<ReportDef> = async function* (env) {
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        for await (const { key, row } of reportRows(await client.download(report.url, ctx.signal))) {
+        for await (const { key, row } of reportRows(await client.download(report.url, ctx.signal, { stream: def.name }))) {
           stringifyIds(row);
           if (total) {
             row.START_DATE = j.window.start;

@@ -7,6 +7,7 @@ import { accountDay, accountDayEvent, attributionParams, stringifyIds } from './
 import { plan, planSummary, type Plan, type PlanAccount } from './planner.js';
 import { chunk, SYNC_LIMITS } from './windows.js';
 import { idsPerCall } from '../url-budget.js';
+import type { RefusalKind } from '../client-types.js';
 import { markSettled, settledBefore } from './settled.js';
 import { isRoleRefused, isUrlTooLong } from '../strategies/refusals.js';
 
@@ -96,6 +97,7 @@ export const syncAnalytics: StrategyFn<SyncAnalyticsDef> = async function* (env)
     },
     category: def.category,
     stream: def.name,
+    skippable: ['role', 'url_too_long'] as RefusalKind[],
   });
   // Plain analytics answer a bare array of rows (kept as text until each row is emitted);
   // targeting analytics answer {data: [{targeting_type, targeting_value, metrics}]}.

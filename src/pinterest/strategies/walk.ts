@@ -1,6 +1,6 @@
 import type { PassProgress } from '../../connector/binding-state.js';
 import type { Doc, PassEvent } from '../../connector/pass-events.js';
-import type { QueryValue } from '../client-types.js';
+import type { QueryValue, RefusalKind } from '../client-types.js';
 import { compareIds } from '../parents.js';
 import type { AdAccountRef, StrategyEnv } from '../streams/strategy.js';
 import { PageAhead } from './page-ahead.js';
@@ -165,7 +165,14 @@ export async function* walk(env: StrategyEnv, units: (resume: PassProgress | und
 }
 
 async function* unitPages(env: StrategyEnv, unit: Unit, start: string | null): AsyncIterable<{ items: unknown[]; bookmark: string | null }> {
-  const req = { path: unit.path, query: unit.query, category: env.def.category, stream: env.def.name };
+  // The refusals this unit handles (see walk): its parent gone, a shared account's role, the pagination
+  // cap, a refused beta filter, a resumed bookmark no longer accepted.
+  const skippable: RefusalKind[] = ['pagination_cap', 'bookmark_refused'];
+  if (unit.pos.length > 0) skippable.push('gone');
+  if (unit.account) skippable.push('role');
+  if (unit.fallback) skippable.push('filter_refused');
+  if (env.def.strategy === 'list' && env.def.emptyWithoutCatalog) skippable.push('no_catalog');
+  const req = { path: unit.path, query: unit.query, category: env.def.category, stream: env.def.name, skippable };
   if (unit.paginated === false) {
     const res = await env.client.request<unknown>(req, env.ctx.signal);
     const items = Array.isArray(res) ? res : Array.isArray((res as Doc | undefined)?.items) ? ((res as Doc).items as unknown[]) : [];
