@@ -90,3 +90,76 @@ test('a capture of every stream over a realistic account completes, skipping onl
 function plusDays(d: string, n: number): string {
   return new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 }
+
+test('OAuth on an app created before 2025-09-25: refreshes = access-token expiries, all continuous; the published config is the user\'s fields plus credentials; a second session makes no refresh', async () => {
+  sb.control({ action: 'tokens', legacyApp: true });
+  try {
+    const published: Doc[] = [];
+    const persistConfig = (c: unknown) => {
+      published.push(c as Doc);
+      return Promise.resolve();
+    };
+    const user = { start_date: plusDays(sb.today(), -10), credentials: { auth_method: 'oauth2.0', client_id: 'sandbox-client', client_secret: 'sandbox-secret', refresh_token: 'pinr_sandbox' }, advanced: { api_base_url: sb.baseUrl, retry_base_ms: 5 } };
+    const streams = ['boards', 'board_pins', 'pin_analytics', 'campaigns', 'ad_analytics'];
+    const capture = (config: unknown, onDoc: () => void = () => {}) =>
+      runCapture({ source: createPinterestSource(), config, streams, once: true, log: pino({ level: 'silent' }), persistConfig, output: { document: onDoc } });
+    // The first session has no access token yet: one refresh. Mid-capture every access token expires.
+    sb.resetStats();
+    let docs = 0;
+    await capture(user, () => {
+      if (++docs === 200) sb.control({ action: 'tokens', expireAccessTokens: true });
+    });
+    const auth = sb.stats().auth;
+    assert.equal(auth.accessTokenExpiries, 1);
+    assert.equal(auth.refreshes, 1 + auth.accessTokenExpiries, 'one refresh to start, one per expiry');
+    assert.equal(auth.continuousRefreshes, auth.refreshes, 'every refresh carries continuous_refresh=true');
+    assert.equal(auth.refusedRefreshes, 0);
+    const last = published.at(-1)!;
+    assert.deepEqual(Object.keys(last).sort(), Object.keys(user).sort(), 'only the fields the user set');
+    assert.deepEqual(last.advanced, user.advanced, 'no defaults spelled out');
+    const creds = last.credentials as Doc;
+    assert.deepEqual(Object.keys(creds).sort(), ['access_token', 'access_token_expires_at', 'auth_method', 'client_id', 'client_secret', 'refresh_token']);
+    // A second session with the published config starts with the persisted token.
+    sb.resetStats();
+    await capture(last);
+    assert.equal(sb.stats().auth.refreshes, 0, 'no refresh call');
+  } finally {
+    sb.control({ action: 'tokens', legacyApp: false });
+  }
+});
+
+test('business_account_id: organic and catalog streams read the business profile that owns that ad account', async () => {
+  const biz = await startSandbox({ businessAccess: true, sharedAdAccounts: 1 });
+  try {
+    const shared = biz.data.sharedAdAccountIds()[0]!;
+    const profile = biz.data.operationUser(shared);
+    const docs: Record<string, Doc[]> = {};
+    await runCapture({
+      source: createPinterestSource(),
+      config: { ...sandboxConfig(biz), business_account_id: shared },
+      streams: ['user_account', 'boards', 'board_pins', 'catalogs'],
+      once: true,
+      log: pino({ level: 'silent' }),
+      output: { document: (s, d) => void (docs[s] ??= []).push(d) },
+    });
+    const ids = (xs: Doc[] | undefined) => (xs ?? []).map((d) => String(d.id)).sort();
+    assert.deepEqual(ids(docs.boards), ids(profile.boards()));
+    assert.notDeepEqual(ids(docs.boards), ids(biz.data.boards()), 'not the token user\'s own boards');
+    assert.deepEqual(ids(docs.board_pins), ids(profile.boards().flatMap((b) => profile.boardPins(String(b.id)))));
+    assert.deepEqual(ids(docs.catalogs), ids(profile.catalogs()));
+    assert.equal(docs.user_account![0]!.username, profile.userAccount().username);
+    for (const r of biz.requests().filter((x) => /^\/v5\/(boards|user_account|catalogs)/.test(x.path))) {
+      assert.equal(new URLSearchParams(r.query).get('ad_account_id'), shared, `${r.path} acts as the business profile`);
+    }
+  } finally {
+    await biz.close();
+  }
+});
+
+test('custom report status filters past Pinterest\'s limit of 6 are a config error naming the field', () => {
+  const source = createPinterestSource();
+  const report = { name: 'x', level: 'CAMPAIGN', columns: ['SPEND_IN_DOLLAR'], campaign_statuses: ['RUNNING', 'PAUSED', 'NOT_STARTED', 'COMPLETED', 'ADVERTISER_DISABLED', 'ARCHIVED', 'DRAFT'] };
+  assert.throws(() => source.parseConfig({ ...sandboxConfig(sb), custom_reports: [report] }), /custom_reports\/0\/campaign_statuses/);
+  assert.throws(() => source.parseConfig({ ...sandboxConfig(sb), custom_reports: [{ ...report, campaign_statuses: ['RUNNING', 'SOMETIMES'] }] }), /custom_reports\/0\/campaign_statuses\/1/);
+  assert.doesNotThrow(() => source.parseConfig({ ...sandboxConfig(sb), custom_reports: [{ ...report, campaign_statuses: report.campaign_statuses.slice(0, 6) }] }));
+});

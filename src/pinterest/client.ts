@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Logger } from '../log.js';
 import { TokenSource, type CredentialUpdate, type TokenResponse } from './auth.js';
-import type { ApiRequest, ClientStats, Page, PinterestClient, QueryValue } from './client-types.js';
+import type { ApiRequest, ClientStats, Page, PinterestClient, QueryValue, RateCategory } from './client-types.js';
 import type { PinterestConfig } from './config.js';
 import { budgetsFrom, type RateBudgets } from './rate-limits.js';
 import { parseExactIds } from './exact-ids.js';
@@ -65,6 +65,8 @@ function tokenResponse(body: string): TokenResponse {
   return parsed as TokenResponse;
 }
 
+const BUSINESS_ACCESS_CATEGORIES = new Set<RateCategory>(['org_read', 'org_analytics', 'catalogs_read']);
+
 class Client implements PinterestClient {
   private readonly base: string;
   private readonly k: Knobs;
@@ -105,6 +107,16 @@ class Client implements PinterestClient {
     return this.k.pageSize;
   }
 
+  /**
+   * Business Access: with `business_account_id` set, every organic and catalog request (the
+   * categories whose operations take `ad_account_id`) acts as the owner of that ad account.
+   */
+  private businessAccess(req: ApiRequest): ApiRequest['query'] {
+    const id = this.config.business_account_id;
+    if (!id || !BUSINESS_ACCESS_CATEGORIES.has(req.category)) return req.query;
+    return { ...req.query, ad_account_id: id };
+  }
+
   /** `parse` replaces JSON.parse of a 2xx body (e.g. to split a large array lazily); throwing retries. */
   async request<T = unknown>(req: ApiRequest, signal?: AbortSignal, parse: (body: string) => T = JSON.parse): Promise<T> {
     const method = req.method ?? 'GET';
@@ -116,7 +128,7 @@ class Client implements PinterestClient {
         method,
         url: `${this.base}${req.path}`,
         path: req.path,
-        searchParams: searchParamsOf(req.query),
+        searchParams: searchParamsOf(this.businessAccess(req)),
         ...(req.body !== undefined ? { json: req.body } : {}),
         category: req.category,
         stream: req.stream,

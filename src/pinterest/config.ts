@@ -28,6 +28,8 @@ export interface PinterestConfig {
   start_date: string; // YYYY-MM-DD
   credentials: Credentials;
   account_ids?: string[];
+  /** Business Access: organic and catalog streams read the business profile that owns this ad account. */
+  business_account_id?: string;
   entity_statuses: EntityStatus[];
   attribution: Attribution;
   lookback_window_days: number;
