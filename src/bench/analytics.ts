@@ -1,5 +1,7 @@
 import { startSandbox } from '../sandbox/index.js';
 import { airbyteStyleCalls, minimalCalls } from './call-counts.js';
+import { syncIdsPerCall } from '../pinterest/analytics/sync.js';
+import { STREAMS_BY_NAME } from '../pinterest/streams/table.js';
 import { plusDays, SYNC_LIMITS } from '../pinterest/analytics/windows.js';
 import { runBindings, sandboxConfig } from './run-binding.js';
 import type { BenchReport, BenchSection } from './types.js';
@@ -36,7 +38,11 @@ export const analyticsSection: BenchSection = {
       for (const l of LEVELS) {
         const counts = accounts.map((a) => (typeof l.entities === 'function' ? l.entities(a) : sb.data[l.entities](a).length));
         const made = stats.byOperation[l.op]?.total ?? 0;
-        const minimal = minimalCalls(counts, DAYS, 250, SYNC_LIMITS.maxRange);
+        // The fewest calls for what fits: as many ids per call as an 8 KB URL holds (≤ 250).
+        const def = STREAMS_BY_NAME.get(l.stream);
+        const ids = accounts.flatMap((a) => (typeof l.entities === 'function' ? [a] : sb.data[l.entities](a).map((e) => String(e.id))));
+        const perCall = def?.strategy === 'sync_analytics' ? syncIdsPerCall(def, config, today, ids) : 250;
+        const minimal = minimalCalls(counts, DAYS, perCall, SYNC_LIMITS.maxRange);
         const airbyte = airbyteStyleCalls(counts, DAYS);
         const entities = counts.reduce((x, y) => x + y, 0);
         const docs = run.passes[l.stream].emitted;

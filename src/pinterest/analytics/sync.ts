@@ -3,6 +3,7 @@ import { splitJsonArray } from '../json-rows.js';
 import { parseExactIds } from '../exact-ids.js';
 import type { AdAccountRef, StrategyEnv, StrategyFn } from '../streams/strategy.js';
 import type { SyncAnalyticsDef } from '../streams/types.js';
+import type { PinterestConfig } from '../config.js';
 import { accountDay, accountDayEvent, attributionParams, stringifyIds } from './common.js';
 import { plan, planSummary, type Plan, type PlanAccount } from './planner.js';
 import { chunk, SYNC_LIMITS } from './windows.js';
@@ -25,6 +26,20 @@ interface TargetingRow {
 type Rows = string[] | Array<Record<string, unknown>>;
 const READ_AHEAD_MAX_ROWS = 1000;
 
+/** As many ids per call as fit a URL under MAX_URL_BYTES next to every column and attribution setting. */
+export function syncIdsPerCall(def: SyncAnalyticsDef, config: PinterestConfig, today: string, ids: readonly string[]): number {
+  if (!def.ids) return 1;
+  const probe = {
+    start_date: today,
+    end_date: today,
+    granularity: 'DAY',
+    columns: COLUMNS,
+    ...(def.targeting ? { targeting_types: def.targeting.types.slice(0, def.targeting.perCall).join(',') } : {}),
+    ...attributionParams(config),
+  };
+  return idsPerCall(config.advanced.api_base_url, def.endpoint.replace('{ad_account_id}', 'X'.repeat(18)), probe, def.ids.param, ids, def.ids.batch);
+}
+
 /** Accounts and entity ids a sync analytics binding reads this poll (lists parents). */
 export async function syncPlan(env: StrategyEnv<SyncAnalyticsDef>): Promise<{ plan: Plan; accounts: Map<string, AdAccountRef> }> {
   const { def, parents, ctx } = env;
@@ -34,18 +49,7 @@ export async function syncPlan(env: StrategyEnv<SyncAnalyticsDef>): Promise<{ pl
     const ids = def.ids ? (await parents.entities(def.ids.of, account, ctx.signal)).map((e) => String(e.id)) : [account.id];
     inputs.push({ id: account.id, ids, cursor: accountDay(ctx.state, account.id) });
   }
-  // As many ids per call as fit a URL under MAX_URL_BYTES next to every column and attribution setting.
-  const probe = {
-    start_date: env.today,
-    end_date: env.today,
-    granularity: 'DAY',
-    columns: COLUMNS,
-    ...(def.targeting ? { targeting_types: def.targeting.types.slice(0, def.targeting.perCall).join(',') } : {}),
-    ...attributionParams(env.config),
-  };
-  const batch = def.ids
-    ? idsPerCall(env.config.advanced.api_base_url, def.endpoint.replace('{ad_account_id}', 'X'.repeat(18)), probe, def.ids.param, inputs.flatMap((a) => a.ids), def.ids.batch)
-    : 1;
+  const batch = syncIdsPerCall(def, env.config, env.today, inputs.flatMap((a) => a.ids));
   const p = plan({
     stream: def.name,
     accounts: inputs,
