@@ -20,7 +20,7 @@ after(() => sb.close());
 
 async function get(path: string, headers: Record<string, string> = AUTH) {
   const res = await fetch(sb.baseUrl + path, { headers });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as any };
+  return { status: res.status, headers: res.headers, body: (await res.json()) };
 }
 
 async function walk(path: string): Promise<{ items: any[]; pages: number }> {
@@ -130,7 +130,7 @@ test('a user without catalogs gets 409 code 4182 on product groups', async () =>
   try {
     const r = await fetch(`${s.baseUrl}/catalogs/product_groups`, { headers: AUTH });
     assert.equal(r.status, 409);
-    assert.equal(((await r.json()) as any).code, 4182);
+    assert.equal(((await r.json())).code, 4182);
   } finally {
     await s.close();
   }
@@ -145,19 +145,19 @@ test('auth: Bearer required; OAuth refresh rotates refresh tokens; access tokens
     const refresh = (rt: string, auth = BASIC) =>
       fetch(`${s.baseUrl}/oauth/token`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' }, body: `grant_type=refresh_token&refresh_token=${rt}` });
     assert.equal((await refresh('pinr_sandbox', `Basic ${Buffer.from('sandbox-client:wrong').toString('base64')}`)).status, 401);
-    const r1 = (await (await refresh('pinr_sandbox')).json()) as any;
+    const r1 = (await (await refresh('pinr_sandbox')).json());
     assert.equal(r1.expires_in, 1);
     assert.notEqual(r1.refresh_token, 'pinr_sandbox');
     const reused = await refresh('pinr_sandbox');
     assert.equal(reused.status, 400, 'a used refresh token is invalid');
     const ok = await fetch(`${s.baseUrl}/user_account`, { headers: { authorization: `Bearer ${r1.access_token}` } });
     assert.equal(ok.status, 200);
-    const r2 = (await (await refresh(r1.refresh_token)).json()) as any;
+    const r2 = (await (await refresh(r1.refresh_token)).json());
     assert.ok(r2.access_token && r2.refresh_token !== r1.refresh_token);
     await new Promise((r) => setTimeout(r, 1100));
     const expired = await fetch(`${s.baseUrl}/user_account`, { headers: { authorization: `Bearer ${r1.access_token}` } });
     assert.equal(expired.status, 401);
-    assert.equal(((await expired.json()) as any).code, 2);
+    assert.equal(((await expired.json())).code, 2);
   } finally {
     await s.close();
   }
@@ -236,7 +236,7 @@ test('account analytics and pin analytics shapes', async () => {
 
 async function runReport(body: Record<string, unknown>): Promise<{ rows: any; polls: number; url: string }> {
   const c = await post(`/ad_accounts/${acct}/reports`, body);
-  const created = (await c.json()) as any;
+  const created = (await c.json());
   assert.equal(c.status, 200, JSON.stringify(created));
   assert.equal(created.report_status, 'IN_PROGRESS');
   let polls = 0;
@@ -312,7 +312,7 @@ test('control API mutates and adds entities for incremental polls', async () => 
     const a = s.data.adAccountIds()[1];
     const before = s.data.campaigns(a);
     const res = await fetch(`${s.origin}/_sandbox/control`, { method: 'POST', body: JSON.stringify([{ action: 'mutate', entity: 'campaigns', adAccountId: a, count: 2 }, { action: 'add', entity: 'ads', adAccountId: a, count: 3 }]) });
-    const out = (await res.json()) as any;
+    const out = (await res.json());
     assert.equal(res.status, 200);
     assert.equal(out.results[0].ids.length, 2);
     const after = s.data.campaigns(a);
@@ -320,7 +320,7 @@ test('control API mutates and adds entities for incremental polls', async () => 
     assert.match(after[1].name as string, /edited/);
     assert.deepEqual(after[2], before[2]);
     const ads = await fetch(`${s.baseUrl}/ad_accounts/${a}/ads?page_size=250&order=DESCENDING`, { headers: AUTH });
-    const items = ((await ads.json()) as any).items;
+    const items = ((await ads.json())).items;
     assert.deepEqual(items.slice(0, 3).map((x: any) => x.id).sort(), [...out.results[1].ids].sort());
     const bad = await fetch(`${s.origin}/_sandbox/control`, { method: 'POST', body: JSON.stringify({ action: 'mutate', entity: 'pins', adAccountId: a }) });
     assert.equal(bad.status, 400);
@@ -335,11 +335,11 @@ test('stats count requests per operation and status; the request log is readable
     await fetch(`${s.baseUrl}/ad_accounts`, { headers: AUTH });
     await fetch(`${s.baseUrl}/ad_accounts?page_size=999`, { headers: AUTH });
     await fetch(`${s.baseUrl}/boards`);
-    const stats = (await (await fetch(`${s.origin}/_sandbox/stats`)).json()) as any;
+    const stats = (await (await fetch(`${s.origin}/_sandbox/stats`)).json());
     assert.equal(stats.total, 3);
     assert.deepEqual(stats.byOperation['ad_accounts/list'].byStatus, { 200: 1, 400: 1 });
     assert.deepEqual(stats.byOperation['boards/list'].byStatus, { 401: 1 });
-    const log = (await (await fetch(`${s.origin}/_sandbox/requests`)).json()) as any;
+    const log = (await (await fetch(`${s.origin}/_sandbox/requests`)).json());
     assert.deepEqual(log.requests.map((r: any) => r.path + r.query), ['/v5/ad_accounts', '/v5/ad_accounts?page_size=999', '/v5/boards']);
     await fetch(`${s.origin}/_sandbox/requests`, { method: 'DELETE' });
     assert.equal(s.stats().total, 0);

@@ -16,7 +16,7 @@ after(() => sb.close());
 
 async function get(path: string) {
   const r = await fetch(sb.baseUrl + path, { headers: AUTH });
-  return { status: r.status, body: (await r.json()) as any };
+  return { status: r.status, body: (await r.json()) };
 }
 
 test('group boards: some pins belong to collaborators (is_owner false), served as the ground truth says', async () => {

@@ -15,7 +15,7 @@ after(() => sb.close());
 
 async function get(path: string) {
   const r = await fetch(sb.baseUrl + path, { headers: AUTH });
-  return { status: r.status, body: (await r.json()) as any };
+  return { status: r.status, body: (await r.json()) };
 }
 
 test('a huge board: paging past the cap answers 400 "Pagination beyond … pins are not allowed"', async () => {
@@ -91,7 +91,7 @@ test('report creation: status filters above the schema maxItems (6) answer 400',
     for (const k of ['campaign_statuses', 'ad_group_statuses']) {
       const r = await create({ [k]: seven });
       assert.equal(r.status, 400, k);
-      const b = (await r.json()) as any;
+      const b = (await r.json());
       assert.equal(b.code, 1);
       assert.match(b.message, new RegExp(`is too long - '${k}'`));
       assert.equal((await create({ [k]: seven.slice(0, 6) })).status, 200);

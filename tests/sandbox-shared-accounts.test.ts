@@ -17,7 +17,7 @@ after(() => sb.close());
 
 async function get(path: string) {
   const r = await fetch(sb.baseUrl + path, { headers: AUTH });
-  return { status: r.status, body: (await r.json()) as any };
+  return { status: r.status, body: (await r.json()) };
 }
 
 function post(path: string, body: unknown) {

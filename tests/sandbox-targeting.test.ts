@@ -29,7 +29,7 @@ async function get(path: string) {
   const r = await fetch(sb.baseUrl + path, { headers: AUTH });
   const text = await r.text();
   // Ids above 2^53 come as JSON numbers: keep their digits.
-  return { status: r.status, body: JSON.parse(text.replace(/:(\d{16,})/g, ':"$1"')) as any };
+  return { status: r.status, body: JSON.parse(text.replace(/:(\d{16,})/g, ':"$1"')) };
 }
 
 function ids(op: (typeof OPS)[number]): string[] {
@@ -120,7 +120,7 @@ test('limited roles: 403 code 29', async () => {
     if (!limited.length) s.control({ action: 'realism', adAccountRoles: { [id]: ['FINANCE_MANAGER'] } });
     const r = await fetch(`${s.baseUrl}/ad_accounts/${id}/targeting_analytics?start_date=2025-06-01&end_date=2025-06-02&granularity=DAY&columns=SPEND_IN_DOLLAR&targeting_types=GENDER`, { headers: AUTH });
     assert.equal(r.status, 403);
-    assert.equal(((await r.json()) as any).code, 29);
+    assert.equal(((await r.json())).code, 29);
   } finally {
     await s.close();
   }
