@@ -18,18 +18,64 @@ before(async () => {
 });
 after(() => sb.close());
 
-async function get(path: string, headers: Record<string, string> = AUTH) {
-  const res = await fetch(sb.baseUrl + path, { headers });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as any };
+/** An API error body. */
+interface ApiError {
+  code: number;
+  message: string;
 }
 
-async function walk(path: string): Promise<{ items: any[]; pages: number }> {
-  const items: any[] = [];
+/** A listed entity, as far as this test reads it (fields of the kinds it lists). */
+interface Item {
+  id: string;
+  status: string;
+  campaign_id: string;
+  parent_type: string;
+  parent_id: string;
+  credentials?: { password?: unknown };
+}
+
+/** A list page. */
+interface Page {
+  items: Item[];
+  bookmark: string | null;
+}
+
+/** An analytics or report row: columns by name. */
+type Row = Record<string, unknown>;
+
+/** User account or pin analytics. */
+interface Analytics {
+  all: { daily_metrics: Array<{ data_status: string; date: string; metrics: Record<string, number> }> };
+}
+
+/** An async report's status. */
+interface ReportStatus {
+  report_status: string;
+  token: string;
+  size: number;
+  url: string;
+}
+
+/** An OAuth token response. */
+interface Tokens {
+  access_token: string;
+  refresh_token: string;
+  expires_in: number;
+}
+
+/** GET with the body parsed as the response shape `T` the caller reads. */
+async function get<T = unknown>(path: string, headers: Record<string, string> = AUTH) {
+  const res = await fetch(sb.baseUrl + path, { headers });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as T };
+}
+
+async function walk(path: string): Promise<{ items: Item[]; pages: number }> {
+  const items: Item[] = [];
   let bookmark: string | null = null;
   let pages = 0;
   do {
     const sep = path.includes('?') ? '&' : '?';
-    const r = await get(bookmark ? `${path}${sep}bookmark=${encodeURIComponent(bookmark)}` : path);
+    const r: { status: number; body: Page } = await get<Page>(bookmark ? `${path}${sep}bookmark=${encodeURIComponent(bookmark)}` : path);
     assert.equal(r.status, 200, JSON.stringify(r.body));
     items.push(...r.body.items);
     bookmark = r.body.bookmark;
@@ -49,20 +95,20 @@ test('bookmark pagination walks every item exactly once and ends with a null boo
   assert.equal(pages, Math.ceil(expected.length / 37));
   const desc = await walk(`/ad_accounts/${acct}/ads?entity_statuses=${ALL5}&page_size=250&order=DESCENDING`);
   assert.deepEqual(desc.items.map((a) => a.id), [...expected].reverse());
-  const pins = await walk(`/boards/${sb.data.boards()[0].id}/pins?page_size=250`);
+  const pins = await walk(`/boards/${sb.data.boards()[0].id as string}/pins?page_size=250`);
   assert.equal(pins.items.length, 100);
 });
 
 test('page_size is 1..250 (default 25); a foreign bookmark is refused', async () => {
-  const first = await get('/boards');
+  const first = await get<Page>('/boards');
   assert.equal(first.body.items.length, 25);
   for (const bad of ['0', '251', 'abc']) {
-    const r = await get(`/boards?page_size=${bad}`);
+    const r = await get<ApiError>(`/boards?page_size=${bad}`);
     assert.equal(r.status, 400);
     assert.equal(r.body.code, 1);
     assert.match(r.body.message, /page_size/);
   }
-  const other = await get(`/boards/${sb.data.boards()[1].id}/pins?bookmark=${encodeURIComponent(first.body.bookmark)}`);
+  const other = await get(`/boards/${sb.data.boards()[1].id as string}/pins?bookmark=${encodeURIComponent(first.body.bookmark!)}`);
   assert.equal(other.status, 400);
 });
 
@@ -79,7 +125,7 @@ test('entity_statuses defaults to ACTIVE,PAUSED; arrays work repeated or comma-j
   const bad = await get(`/ad_accounts/${acct}/campaigns?entity_statuses=RUNNING`);
   assert.equal(bad.status, 400);
   // id filters
-  const ids = all.slice(0, 3).map((c) => c.id);
+  const ids = all.slice(0, 3).map((c) => c.id as string);
   const byId = await walk(`/ad_accounts/${acct}/campaigns?entity_statuses=${ALL5}&campaign_ids=${ids.join(',')}`);
   assert.deepEqual(byId.items.map((c) => c.id), ids);
   const groups = await walk(`/ad_accounts/${acct}/ad_groups?entity_statuses=${ALL5}&campaign_ids=${ids[0]}`);
@@ -91,7 +137,7 @@ test('entity_statuses defaults to ACTIVE,PAUSED; arrays work repeated or comma-j
 });
 
 test('query parameters the operation does not define are refused', async () => {
-  const r = await get(`/ad_accounts/${acct}/campaigns?updated_since=1`);
+  const r = await get<ApiError>(`/ad_accounts/${acct}/campaigns?updated_since=1`);
   assert.equal(r.status, 400);
   assert.match(r.body.message, /updated_since/);
 });
@@ -115,7 +161,7 @@ test('keywords: no filter = account-level only; campaign_id and ad_group_ids (â‰
 });
 
 test('conversion tags are not paginated; audiences split OWNED/RECEIVED; feeds carry credentials', async () => {
-  const tags = await get(`/ad_accounts/${acct}/conversion_tags`);
+  const tags = await get<Record<string, unknown>>(`/ad_accounts/${acct}/conversion_tags`);
   assert.deepEqual(Object.keys(tags.body), ['items']);
   const owned = await walk(`/ad_accounts/${acct}/audiences`);
   const received = await walk(`/ad_accounts/${acct}/audiences?ownership_type=RECEIVED`);
@@ -130,7 +176,7 @@ test('a user without catalogs gets 409 code 4182 on product groups', async () =>
   try {
     const r = await fetch(`${s.baseUrl}/catalogs/product_groups`, { headers: AUTH });
     assert.equal(r.status, 409);
-    assert.equal(((await r.json()) as any).code, 4182);
+    assert.equal(((await r.json()) as ApiError).code, 4182);
   } finally {
     await s.close();
   }
@@ -145,19 +191,19 @@ test('auth: Bearer required; OAuth refresh rotates refresh tokens; access tokens
     const refresh = (rt: string, auth = BASIC) =>
       fetch(`${s.baseUrl}/oauth/token`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' }, body: `grant_type=refresh_token&refresh_token=${rt}` });
     assert.equal((await refresh('pinr_sandbox', `Basic ${Buffer.from('sandbox-client:wrong').toString('base64')}`)).status, 401);
-    const r1 = (await (await refresh('pinr_sandbox')).json()) as any;
+    const r1 = (await (await refresh('pinr_sandbox')).json()) as Tokens;
     assert.equal(r1.expires_in, 1);
     assert.notEqual(r1.refresh_token, 'pinr_sandbox');
     const reused = await refresh('pinr_sandbox');
     assert.equal(reused.status, 400, 'a used refresh token is invalid');
     const ok = await fetch(`${s.baseUrl}/user_account`, { headers: { authorization: `Bearer ${r1.access_token}` } });
     assert.equal(ok.status, 200);
-    const r2 = (await (await refresh(r1.refresh_token)).json()) as any;
+    const r2 = (await (await refresh(r1.refresh_token)).json()) as Tokens;
     assert.ok(r2.access_token && r2.refresh_token !== r1.refresh_token);
     await new Promise((r) => setTimeout(r, 1100));
     const expired = await fetch(`${s.baseUrl}/user_account`, { headers: { authorization: `Bearer ${r1.access_token}` } });
     assert.equal(expired.status, 401);
-    assert.equal(((await expired.json()) as any).code, 2);
+    assert.equal(((await expired.json()) as ApiError).code, 2);
   } finally {
     await s.close();
   }
@@ -167,12 +213,12 @@ const COLS = 'SPEND_IN_DOLLAR,TOTAL_IMPRESSION,TOTAL_CONVERSIONS,TOTAL_CHECKOUT_
 
 test('sync analytics: rows per entity-day equal expectedAnalyticsRows (ids normalised), some ids as numbers', async () => {
   const ids = sb.data.campaigns(acct).map((c) => c.id as string);
-  const r = await get(`/ad_accounts/${acct}/campaigns/analytics?campaign_ids=${ids.join(',')}&start_date=2025-05-01&end_date=2025-06-15&columns=${COLS}&granularity=DAY`);
+  const r = await get<Row[]>(`/ad_accounts/${acct}/campaigns/analytics?campaign_ids=${ids.join(',')}&start_date=2025-05-01&end_date=2025-06-15&columns=${COLS}&granularity=DAY`);
   assert.equal(r.status, 200);
   assert.ok(Array.isArray(r.body));
-  assert.ok(r.body.some((x: any) => typeof x.CAMPAIGN_ID === 'number'), 'some ids are numbers');
-  assert.ok(r.body.some((x: any) => typeof x.CAMPAIGN_ID === 'string'), 'some ids are strings');
-  const norm = r.body.map((x: any) => ({ ...x, CAMPAIGN_ID: String(x.CAMPAIGN_ID) }));
+  assert.ok(r.body.some((x) => typeof x.CAMPAIGN_ID === 'number'), 'some ids are numbers');
+  assert.ok(r.body.some((x) => typeof x.CAMPAIGN_ID === 'string'), 'some ids are strings');
+  const norm = r.body.map((x) => ({ ...x, CAMPAIGN_ID: String(x.CAMPAIGN_ID) }));
   const exp = sb.expectedAnalyticsRows({ level: 'CAMPAIGN', adAccountId: acct, ids, startDate: '2025-05-01', endDate: '2025-06-15', columns: COLS.split(',') });
   assert.deepEqual(norm, exp);
   assert.ok(exp.length > 0 && Object.keys(exp[0]).sort().join() === ['CAMPAIGN_ID', 'DATE', ...COLS.split(',')].sort().join());
@@ -183,21 +229,21 @@ test('sync analytics: rows per entity-day equal expectedAnalyticsRows (ids norma
 });
 
 test('attribution windows change conversion metrics only, deterministically', async () => {
-  const id = sb.data.ads(acct).find((a) => a.status === 'ACTIVE')!.id;
+  const id = sb.data.ads(acct).find((a) => a.status === 'ACTIVE')!.id as string;
   const q = `/ad_accounts/${acct}/ads/analytics?ad_ids=${id}&start_date=2025-06-01&end_date=2025-06-10&columns=${COLS}&granularity=DAY`;
-  const base = (await get(q)).body;
-  const seven = (await get(`${q}&click_window_days=7&view_window_days=7&conversion_report_time=TIME_OF_CONVERSION`)).body;
+  const base = (await get<Row[]>(q)).body;
+  const seven = (await get<Row[]>(`${q}&click_window_days=7&view_window_days=7&conversion_report_time=TIME_OF_CONVERSION`)).body;
   assert.ok(base.length > 0);
   assert.equal(base.length, seven.length);
-  assert.deepEqual(base.map((x: any) => x.SPEND_IN_DOLLAR), seven.map((x: any) => x.SPEND_IN_DOLLAR));
-  assert.notDeepEqual(base.map((x: any) => x.TOTAL_CONVERSIONS), seven.map((x: any) => x.TOTAL_CONVERSIONS));
+  assert.deepEqual(base.map((x) => x.SPEND_IN_DOLLAR), seven.map((x) => x.SPEND_IN_DOLLAR));
+  assert.notDeepEqual(base.map((x) => x.TOTAL_CONVERSIONS), seven.map((x) => x.TOTAL_CONVERSIONS));
   assert.deepEqual((await get(q)).body, base);
   assert.equal((await get(`${q}&click_window_days=3`)).status, 400);
 });
 
 test('sync analytics limits: 90 days back, 90-day range, 250 ids, required params, column enum', async () => {
-  const id = sb.data.campaigns(acct)[0].id;
-  const q = (extra: string) => get(`/ad_accounts/${acct}/campaigns/analytics?granularity=DAY&columns=SPEND_IN_DOLLAR&${extra}`);
+  const id = sb.data.campaigns(acct)[0].id as string;
+  const q = (extra: string) => get<ApiError>(`/ad_accounts/${acct}/campaigns/analytics?granularity=DAY&columns=SPEND_IN_DOLLAR&${extra}`);
   assert.equal((await q(`campaign_ids=${id}&start_date=2025-03-17&end_date=2025-03-20`)).status, 200, '90 days back is allowed');
   const old = await q(`campaign_ids=${id}&start_date=2025-03-16&end_date=2025-03-20`);
   assert.equal(old.status, 400);
@@ -206,7 +252,7 @@ test('sync analytics limits: 90 days back, 90-day range, 250 ids, required param
   assert.equal((await q(`campaign_ids=${id}&start_date=2025-06-10&end_date=2025-06-01`)).status, 400);
   assert.equal((await q(`start_date=2025-06-01&end_date=2025-06-02`)).status, 400, 'campaign_ids required');
   assert.equal((await q(`campaign_ids=${Array.from({ length: 251 }, () => id).join(',')}&start_date=2025-06-01&end_date=2025-06-02`)).status, 400);
-  const badCol = await get(`/ad_accounts/${acct}/analytics?granularity=DAY&columns=SPEND_IN_DOLLAR,NOT_A_COLUMN&start_date=2025-06-01&end_date=2025-06-02`);
+  const badCol = await get<ApiError>(`/ad_accounts/${acct}/analytics?granularity=DAY&columns=SPEND_IN_DOLLAR,NOT_A_COLUMN&start_date=2025-06-01&end_date=2025-06-02`);
   assert.equal(badCol.status, 400);
   assert.match(badCol.body.message, /NOT_A_COLUMN/);
   const pins = sb.data.boardPins(sb.data.boards()[0].id as string).map((p) => p.id);
@@ -217,12 +263,12 @@ test('sync analytics limits: 90 days back, 90-day range, 250 ids, required param
 });
 
 test('account analytics and pin analytics shapes', async () => {
-  const ua = await get('/user_account/analytics?start_date=2025-06-01&end_date=2025-06-15');
+  const ua = await get<Analytics>('/user_account/analytics?start_date=2025-06-01&end_date=2025-06-15');
   assert.equal(ua.body.all.daily_metrics.length, 15);
   assert.deepEqual(Object.keys(ua.body.all.daily_metrics[0]).sort(), ['data_status', 'date', 'metrics']);
-  assert.equal(ua.body.all.daily_metrics.at(-1).data_status, 'PROCESSING');
+  assert.equal(ua.body.all.daily_metrics.at(-1)!.data_status, 'PROCESSING');
   const pins = sb.data.boardPins(sb.data.boards()[0].id as string).slice(0, 3).map((p) => p.id as string);
-  const pa = await get(`/pins/analytics?pin_ids=${pins.join(',')}&start_date=2025-06-01&end_date=2025-06-15&metric_types=IMPRESSION,SAVE`);
+  const pa = await get<Record<string, Analytics>>(`/pins/analytics?pin_ids=${pins.join(',')}&start_date=2025-06-01&end_date=2025-06-15&metric_types=IMPRESSION,SAVE`);
   assert.deepEqual(Object.keys(pa.body).sort(), [...pins].sort());
   assert.equal(pa.body[pins[0]].all.daily_metrics.length, 15);
   const s = await startSandbox({ pinAnalytics: false });
@@ -234,20 +280,20 @@ test('account analytics and pin analytics shapes', async () => {
   }
 });
 
-async function runReport(body: Record<string, unknown>): Promise<{ rows: any; polls: number; url: string }> {
+async function runReport(body: Record<string, unknown>): Promise<{ rows: Record<string, Row[]>; polls: number; url: string }> {
   const c = await post(`/ad_accounts/${acct}/reports`, body);
-  const created = (await c.json()) as any;
+  const created = (await c.json()) as ReportStatus;
   assert.equal(c.status, 200, JSON.stringify(created));
   assert.equal(created.report_status, 'IN_PROGRESS');
   let polls = 0;
   for (;;) {
     polls++;
-    const r = await get(`/ad_accounts/${acct}/reports?token=${created.token}`);
+    const r = await get<ReportStatus>(`/ad_accounts/${acct}/reports?token=${created.token}`);
     if (r.body.report_status === 'FINISHED') {
       assert.equal(typeof r.body.size, 'number');
       const file = await fetch(r.body.url);
       assert.equal(file.status, 200);
-      return { rows: await file.json(), polls, url: r.body.url };
+      return { rows: (await file.json()) as Record<string, Row[]>, polls, url: r.body.url };
     }
     assert.equal(r.body.report_status, 'IN_PROGRESS');
     assert.ok(polls < 10);
@@ -258,15 +304,15 @@ test('async report: IN_PROGRESS then FINISHED, file keyed by id, equal to sync a
   const body = { start_date: '2025-05-01', end_date: '2025-06-15', granularity: 'DAY', level: 'CAMPAIGN', columns: COLS.split(',') };
   const { rows, polls, url } = await runReport(body);
   assert.equal(polls, 3);
-  const flat = Object.entries(rows).flatMap(([id, list]) => (list as any[]).map((r) => (assert.equal(String(r.CAMPAIGN_ID), id), { ...r, CAMPAIGN_ID: String(r.CAMPAIGN_ID) })));
+  const flat = Object.entries(rows).flatMap(([id, list]) => list.map((r) => (assert.equal(String(r.CAMPAIGN_ID), id), { ...r, CAMPAIGN_ID: String(r.CAMPAIGN_ID) })));
   assert.deepEqual(flat, sb.expectedReportRows(acct, body));
   const ids = Object.keys(rows);
-  const sync = await get(`/ad_accounts/${acct}/campaigns/analytics?campaign_ids=${ids.join(',')}&start_date=2025-05-01&end_date=2025-06-15&columns=${COLS}&granularity=DAY`);
-  assert.deepEqual(flat, sync.body.map((x: any) => ({ ...x, CAMPAIGN_ID: String(x.CAMPAIGN_ID) })));
+  const sync = await get<Row[]>(`/ad_accounts/${acct}/campaigns/analytics?campaign_ids=${ids.join(',')}&start_date=2025-05-01&end_date=2025-06-15&columns=${COLS}&granularity=DAY`);
+  assert.deepEqual(flat, sync.body.map((x) => ({ ...x, CAMPAIGN_ID: String(x.CAMPAIGN_ID) })));
   const withAuth = await fetch(url, { headers: AUTH });
   assert.equal(withAuth.status, 400);
   const targeting = await runReport({ ...body, level: 'AD_GROUP_TARGETING', targeting_types: ['GENDER'], start_date: '2025-06-14' });
-  const first = Object.values(targeting.rows)[0] as any[];
+  const first = Object.values(targeting.rows)[0];
   assert.ok(first.every((r) => r.TARGETING_TYPE === 'GENDER' && r.AD_GROUP_ID !== undefined && r.DATE));
 });
 
@@ -281,7 +327,7 @@ test('async report limits: 914 days back, 186-day range, level/column enums, bod
   assert.equal(await status({ ...ok, start_date: '2025-06-01', end_date: '2025-06-02', columns: ['NOPE'] }), 400);
   assert.equal(await status({ ...ok, start_date: '2025-06-01', end_date: '2025-06-02', columns: ['ADS_CREDIT_SPEND_IN_DOLLAR'] }), 200, 'async-only column');
   assert.equal(await status({ ...ok, start_date: '2025-06-01' }), 400);
-  const unknownToken = await get(`/ad_accounts/${acct}/reports?token=abc`);
+  const unknownToken = await get<ReportStatus>(`/ad_accounts/${acct}/reports?token=abc`);
   assert.equal(unknownToken.body.report_status, 'DOES_NOT_EXIST');
 });
 
@@ -295,7 +341,7 @@ test('restatement changes past conversions in sync analytics and reports alike',
     const res = await fetch(`${s.origin}/_sandbox/control`, { method: 'POST', body: JSON.stringify({ action: 'restate', restatement: { date: '2025-06-02', factor: 3 } }) });
     assert.equal(res.status, 200);
     const url = `${s.baseUrl}/ad_accounts/${a}/analytics?start_date=2025-06-01&end_date=2025-06-03&columns=${cols.join(',')}&granularity=DAY`;
-    const afterRows = (await (await fetch(url, { headers: AUTH })).json()) as any[];
+    const afterRows = (await (await fetch(url, { headers: AUTH })).json()) as Row[];
     assert.deepEqual(afterRows[0], before[0]);
     assert.equal(afterRows[1].TOTAL_CONVERSIONS, Math.round((before[1].TOTAL_CONVERSIONS as number) * 3));
     assert.equal(afterRows[1].SPEND_IN_DOLLAR, before[1].SPEND_IN_DOLLAR);
@@ -312,7 +358,7 @@ test('control API mutates and adds entities for incremental polls', async () => 
     const a = s.data.adAccountIds()[1];
     const before = s.data.campaigns(a);
     const res = await fetch(`${s.origin}/_sandbox/control`, { method: 'POST', body: JSON.stringify([{ action: 'mutate', entity: 'campaigns', adAccountId: a, count: 2 }, { action: 'add', entity: 'ads', adAccountId: a, count: 3 }]) });
-    const out = (await res.json()) as any;
+    const out = (await res.json()) as { results: Array<{ ids: string[] }> };
     assert.equal(res.status, 200);
     assert.equal(out.results[0].ids.length, 2);
     const after = s.data.campaigns(a);
@@ -320,8 +366,8 @@ test('control API mutates and adds entities for incremental polls', async () => 
     assert.match(after[1].name as string, /edited/);
     assert.deepEqual(after[2], before[2]);
     const ads = await fetch(`${s.baseUrl}/ad_accounts/${a}/ads?page_size=250&order=DESCENDING`, { headers: AUTH });
-    const items = ((await ads.json()) as any).items;
-    assert.deepEqual(items.slice(0, 3).map((x: any) => x.id).sort(), [...out.results[1].ids].sort());
+    const items = ((await ads.json()) as Page).items;
+    assert.deepEqual(items.slice(0, 3).map((x) => x.id).sort(), [...out.results[1].ids].sort());
     const bad = await fetch(`${s.origin}/_sandbox/control`, { method: 'POST', body: JSON.stringify({ action: 'mutate', entity: 'pins', adAccountId: a }) });
     assert.equal(bad.status, 400);
   } finally {
@@ -335,12 +381,12 @@ test('stats count requests per operation and status; the request log is readable
     await fetch(`${s.baseUrl}/ad_accounts`, { headers: AUTH });
     await fetch(`${s.baseUrl}/ad_accounts?page_size=999`, { headers: AUTH });
     await fetch(`${s.baseUrl}/boards`);
-    const stats = (await (await fetch(`${s.origin}/_sandbox/stats`)).json()) as any;
+    const stats = (await (await fetch(`${s.origin}/_sandbox/stats`)).json()) as { total: number; byOperation: Record<string, { byStatus: Record<string, number> }> };
     assert.equal(stats.total, 3);
     assert.deepEqual(stats.byOperation['ad_accounts/list'].byStatus, { 200: 1, 400: 1 });
     assert.deepEqual(stats.byOperation['boards/list'].byStatus, { 401: 1 });
-    const log = (await (await fetch(`${s.origin}/_sandbox/requests`)).json()) as any;
-    assert.deepEqual(log.requests.map((r: any) => r.path + r.query), ['/v5/ad_accounts', '/v5/ad_accounts?page_size=999', '/v5/boards']);
+    const log = (await (await fetch(`${s.origin}/_sandbox/requests`)).json()) as { requests: Array<{ path: string; query: string }> };
+    assert.deepEqual(log.requests.map((r) => r.path + r.query), ['/v5/ad_accounts', '/v5/ad_accounts?page_size=999', '/v5/boards']);
     await fetch(`${s.origin}/_sandbox/requests`, { method: 'DELETE' });
     assert.equal(s.stats().total, 0);
     assert.equal(s.requests().length, 0);

@@ -14,26 +14,31 @@ before(async () => {
 });
 after(() => sb.close());
 
+/** The part of a list response this test reads. */
+interface IdList {
+  items: Array<{ id: string }>;
+}
+
 async function items(path: string): Promise<string[]> {
   const r = await fetch(`${sb.baseUrl}${path}${path.includes('?') ? '&' : '?'}page_size=250`, { headers: AUTH });
   assert.equal(r.status, 200, path);
-  return ((await r.json()) as any).items.map((x: any) => x.id);
+  return ((await r.json()) as IdList).items.map((x) => x.id);
 }
 
 async function control(body: unknown) {
   const r = await fetch(`${sb.origin}/_sandbox/control`, { method: 'POST', body: JSON.stringify(body) });
-  return { status: r.status, body: (await r.json()) as any };
+  return { status: r.status, body: (await r.json()) as unknown };
 }
 
 test('deleting each kind of object removes it from the API and from the ground truth', async () => {
   const board = sb.data.boards()[1].id as string;
   const cases: [string, () => Promise<string[]>, () => string[]][] = [
     ['boards', () => items('/boards'), () => sb.data.boards().map((x) => x.id as string)],
-    ['pins', () => items(`/boards/${sb.data.boards()[0].id}/pins`), () => sb.data.boardPins(sb.data.boards()[0].id as string).map((x) => x.id as string)],
-    ['sections', () => items(`/boards/${sb.data.boards()[0].id}/sections`), () => sb.data.sections(sb.data.boards()[0].id as string).map((x) => x.id as string)],
+    ['pins', () => items(`/boards/${String(sb.data.boards()[0].id)}/pins`), () => sb.data.boardPins(sb.data.boards()[0].id as string).map((x) => x.id as string)],
+    ['sections', () => items(`/boards/${String(sb.data.boards()[0].id)}/sections`), () => sb.data.sections(sb.data.boards()[0].id as string).map((x) => x.id as string)],
     ['audiences', () => items(`/ad_accounts/${acct}/audiences`), () => sb.data.audiences(acct).filter((a) => a.created_by_company_name === null).map((x) => x.id as string)],
     ['customer_lists', () => items(`/ad_accounts/${acct}/customer_lists`), () => sb.data.customerLists(acct).map((x) => x.id as string)],
-    ['conversion_tags', async () => ((await (await fetch(`${sb.baseUrl}/ad_accounts/${acct}/conversion_tags`, { headers: AUTH })).json()) as any).items.map((x: any) => x.id), () => sb.data.conversionTags(acct).map((x) => x.id as string)],
+    ['conversion_tags', async () => ((await (await fetch(`${sb.baseUrl}/ad_accounts/${acct}/conversion_tags`, { headers: AUTH })).json()) as IdList).items.map((x) => x.id), () => sb.data.conversionTags(acct).map((x) => x.id as string)],
     ['keywords', () => items(`/ad_accounts/${acct}/keywords`), () => sb.data.keywords(acct).filter((k) => k.parent_type === 'advertiser').map((x) => x.id as string)],
     ['product_groups', () => items('/catalogs/product_groups'), () => sb.data.productGroups().map((x) => x.id as string)],
     ['feeds', () => items('/catalogs/feeds'), () => sb.data.feeds().map((x) => x.id as string)],
@@ -71,7 +76,7 @@ test('a pin of a deleted section stays on the board without a section; deleted p
   await control({ action: 'delete', entity: 'pins', ids: [inSection] });
   const r = await fetch(`${sb.baseUrl}/pins/analytics?pin_ids=${inSection}&start_date=2025-06-01&end_date=2025-06-02&metric_types=IMPRESSION`, { headers: AUTH });
   assert.equal(r.status, 404);
-  assert.equal(((await r.json()) as any).code, 50);
+  assert.equal(((await r.json()) as { code: number }).code, 50);
 });
 
 test('bad delete payloads are refused and delete nothing', async () => {

@@ -8,6 +8,18 @@ import { startSandbox, parseFaultSpec } from '../src/sandbox/index.js';
 
 const AUTH = { authorization: 'Bearer pina_sandbox' };
 
+/** An API error body. */
+interface ApiError {
+  code: number;
+  message: string;
+}
+
+/** A list page, as far as this test reads it. */
+interface Page {
+  items: Array<{ id: string }>;
+  bookmark: string | null;
+}
+
 test('per-category rate limits: 429 code 8 with X-RateLimit headers, other categories unaffected, window resets', async () => {
   const s = await startSandbox({ rateLimits: { budgets: { ads_read: { limit: 3, windowMs: 1000 } }, overall: null } });
   try {
@@ -19,7 +31,7 @@ test('per-category rate limits: 429 code 8 with X-RateLimit headers, other categ
       statuses.push(last.status);
     }
     assert.deepEqual(statuses, [200, 200, 200, 429]);
-    const body = (await last!.json()) as any;
+    const body = (await last!.json()) as ApiError;
     assert.equal(body.code, 8);
     assert.match(body.message, /exceeded a rate limit/);
     assert.equal(last!.headers.get('x-ratelimit-limit'), '3');
@@ -55,7 +67,7 @@ test('faults: 500, 503, 429, 2726, expire, each once, filtered by operation and 
       assert.equal((await fetch(`${s.baseUrl}/user_account`, { headers: AUTH })).status, 200, 'other operations unaffected');
       const r = await fetch(url, { headers: AUTH });
       assert.equal(r.status, status, kind);
-      const body = (await r.json()) as any;
+      const body = (await r.json()) as ApiError;
       assert.equal(body.code, code);
       if (kind === '2726') assert.match(body.message, /Retry after 3 seconds/);
       if (kind === '429') assert.equal(r.headers.get('x-ratelimit-reset'), '3');
@@ -65,7 +77,7 @@ test('faults: 500, 503, 429, 2726, expire, each once, filtered by operation and 
     const tok = async (rt: string) =>
       (await (
         await fetch(`${s.baseUrl}/oauth/token`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from('sandbox-client:sandbox-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' }, body: `grant_type=refresh_token&refresh_token=${rt}` })
-      ).json()) as any;
+      ).json()) as { access_token: string; refresh_token: string };
     const t1 = await tok('pinr_sandbox');
     s.setFaults([{ kind: 'expire', after: 1, max: 1 }]);
     const h1 = { authorization: `Bearer ${t1.access_token}` };
@@ -140,17 +152,17 @@ test('CLI: `sandbox --scale large` prints its base URL first and serves 250-item
   const child = spawn(process.execPath, ['dist/main.js', 'sandbox', '--scale', 'large', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     const line = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once('line', resolve);
+      createInterface({ input: child.stdout }).once('line', resolve);
       child.once('exit', (c) => reject(new Error(`exited ${c}`)));
     });
     const { baseUrl } = JSON.parse(line) as { baseUrl: string };
     assert.match(baseUrl, /^http:\/\/127\.0\.0\.1:\d+\/v5$/);
-    const accounts = (await (await fetch(`${baseUrl}/ad_accounts?page_size=250`, { headers: AUTH })).json()) as any;
+    const accounts = (await (await fetch(`${baseUrl}/ad_accounts?page_size=250`, { headers: AUTH })).json()) as Page;
     assert.equal(accounts.items.length, 200);
-    const board = ((await (await fetch(`${baseUrl}/boards?page_size=1`, { headers: AUTH })).json()) as any).items[0].id;
+    const board = ((await (await fetch(`${baseUrl}/boards?page_size=1`, { headers: AUTH })).json()) as Page).items[0].id;
     let bookmark: string | null = null;
     for (let i = 0; i < 3; i++) {
-      const r = (await (await fetch(`${baseUrl}/boards/${board}/pins?page_size=250${bookmark ? `&bookmark=${bookmark}` : ''}`, { headers: AUTH })).json()) as any;
+      const r = (await (await fetch(`${baseUrl}/boards/${board}/pins?page_size=250${bookmark ? `&bookmark=${bookmark}` : ''}`, { headers: AUTH })).json()) as Page;
       assert.equal(r.items.length, 250 - (i === 2 ? 150 : 0));
       bookmark = r.bookmark;
     }

@@ -14,9 +14,16 @@ before(async () => {
 });
 after(() => sb.close());
 
+/** The parts of the responses this test reads: a list page, or an error. */
+interface Body {
+  items: Array<{ id: string; is_owner: boolean; collaborator_count: number }>;
+  code: number;
+  message: string;
+}
+
 async function get(path: string) {
   const r = await fetch(sb.baseUrl + path, { headers: AUTH });
-  return { status: r.status, body: (await r.json()) as any };
+  return { status: r.status, body: (await r.json()) as Body };
 }
 
 test('group boards: some pins belong to collaborators (is_owner false), served as the ground truth says', async () => {
@@ -26,10 +33,10 @@ test('group boards: some pins belong to collaborators (is_owner false), served a
   const truth = sb.data.boardPins(groups[0]);
   const served = await get(`/boards/${groups[0]}/pins?page_size=250`);
   assert.equal(served.status, 200);
-  assert.deepEqual(served.body.items.map((p: any) => [p.id, p.is_owner]), truth.map((p) => [p.id, p.is_owner]));
+  assert.deepEqual(served.body.items.map((p) => [p.id, p.is_owner]), truth.map((p) => [p.id, p.is_owner]));
   assert.ok(truth.some((p) => p.is_owner === false) && truth.some((p) => p.is_owner === true));
-  const board = (await get('/boards?page_size=250')).body.items.find((b: any) => b.id === groups[0]);
-  assert.ok(board.collaborator_count >= 1);
+  const board = (await get('/boards?page_size=250')).body.items.find((b) => b.id === groups[0]);
+  assert.ok(board!.collaborator_count >= 1);
   for (const b of sb.data.boards()) if (!groups.includes(b.id as string)) assert.ok(sb.data.boardPins(b.id as string).every((p) => p.is_owner === true));
 });
 

@@ -13,33 +13,41 @@ before(async () => {
 });
 after(() => sb.close());
 
+/** The parts of the responses this test reads: a list page of boards or pins, or an error. */
+interface Body {
+  items: Array<{ id: string; pin_count: number; board_pins_modified_at: string }>;
+  bookmark: string | null;
+  code: number;
+  message: string;
+}
+
 async function get(path: string) {
   const r = await fetch(sb.baseUrl + path, { headers: AUTH });
-  return { status: r.status, body: (await r.json()) as any };
+  return { status: r.status, body: (await r.json()) as Body };
 }
 
 test('a huge board: paging past the cap answers 400 "Pagination beyond … pins are not allowed"', async () => {
   const huge = sb.data.hugeBoardId()!;
   assert.equal(sb.data.boardPins(huge).length, 120);
-  const board = (await get('/boards?page_size=250')).body.items.find((b: any) => b.id === huge);
-  assert.equal(board.pin_count, 120);
+  const board = (await get('/boards?page_size=250')).body.items.find((b) => b.id === huge);
+  assert.equal(board!.pin_count, 120);
   const seen: string[] = [];
   let bookmark: string | null = null;
-  let refused: any = null;
+  let refused: Awaited<ReturnType<typeof get>> | null = null;
   for (;;) {
     const r = await get(`/boards/${huge}/pins?page_size=25${bookmark ? `&bookmark=${encodeURIComponent(bookmark)}` : ''}`);
     if (r.status !== 200) {
       refused = r;
       break;
     }
-    seen.push(...r.body.items.map((p: any) => p.id));
+    seen.push(...r.body.items.map((p) => p.id));
     bookmark = r.body.bookmark;
     if (!bookmark) break;
   }
   assert.equal(seen.length, 50, 'pages up to the cap are served');
   assert.deepEqual(seen, sb.data.boardPins(huge).slice(0, 50).map((p) => p.id));
-  assert.equal(refused.status, 400);
-  assert.deepEqual(refused.body, { code: 1, message: 'Pagination beyond 50 pins are not allowed' });
+  assert.equal(refused?.status, 400);
+  assert.deepEqual(refused?.body, { code: 1, message: 'Pagination beyond 50 pins are not allowed' });
   // Small boards are untouched.
   const small = sb.data.boards()[0].id as string;
   assert.equal((await get(`/boards/${small}/pins?page_size=250`)).body.items.length, sb.data.boardPins(small).length);
@@ -91,7 +99,7 @@ test('report creation: status filters above the schema maxItems (6) answer 400',
     for (const k of ['campaign_statuses', 'ad_group_statuses']) {
       const r = await create({ [k]: seven });
       assert.equal(r.status, 400, k);
-      const b = (await r.json()) as any;
+      const b = (await r.json()) as { code: number; message: string };
       assert.equal(b.code, 1);
       assert.match(b.message, new RegExp(`is too long - '${k}'`));
       assert.equal((await create({ [k]: seven.slice(0, 6) })).status, 200);
@@ -113,7 +121,7 @@ test('board_pins_modified_at carries microseconds without a zone when fractional
     const items = (await get('/boards?page_size=250')).body.items;
     for (const b of items) assert.match(b.board_pins_modified_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}000$/);
     assert.equal(items[0].board_pins_modified_at.slice(0, 19), before);
-    assert.deepEqual(items.map((b: any) => b.board_pins_modified_at), sb.data.boards().map((b) => b.board_pins_modified_at));
+    assert.deepEqual(items.map((b) => b.board_pins_modified_at), sb.data.boards().map((b) => b.board_pins_modified_at));
   } finally {
     sb.control({ action: 'realism', fractionalTimestamps: false });
   }

@@ -154,7 +154,7 @@ test('OAuth token, report creation and report polling conform to their schemas',
     headers: { authorization: `Basic ${Buffer.from('sandbox-client:sandbox-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
     body: 'grant_type=refresh_token&refresh_token=pinr_sandbox',
   });
-  const token = await tokenRes.json();
+  const token: unknown = await tokenRes.json();
   assert.equal(tokenRes.status, 200);
   const v = validator(ops.get('oauth/token')!);
   assert.ok(v(token), ajv.errorsText(v.errors));
@@ -209,7 +209,7 @@ test('realism switches keep responses schema-valid: shared accounts, group-board
       ['boards/list_pins', `/boards/${rs.data.hugeBoardId()}/pins?page_size=250`],
       ['boards/list_pins', `/boards/${pBoard}/pins?ad_account_id=${admin}&pin_metrics=true`],
       ['board_sections/list', `/boards/${pBoard}/sections?ad_account_id=${admin}`],
-      ['board_sections/list_pins', `/boards/${pBoard}/sections/${theirs.sections(pBoard)[0].id}/pins?ad_account_id=${admin}`],
+      ['board_sections/list_pins', `/boards/${pBoard}/sections/${String(theirs.sections(pBoard)[0].id)}/pins?ad_account_id=${admin}`],
       ['user_account/get', `/user_account?ad_account_id=${admin}`],
       ['user_account/analytics', `/user_account/analytics?${win}&ad_account_id=${admin}`],
       ['multi_pins/analytics', `/pins/analytics?pin_ids=${owned.join(',')}&${win}&metric_types=IMPRESSION,SAVE`],
@@ -219,7 +219,7 @@ test('realism switches keep responses schema-valid: shared accounts, group-board
     ];
     for (const [id, path] of cases) {
       const res = await fetch(rs.baseUrl + path, { headers: AUTH });
-      const body = await res.json();
+      const body: unknown = await res.json();
       assert.equal(res.status, 200, `${id} ${path}: ${JSON.stringify(body)}`);
       const validate = validator(ops.get(id)!);
       assert.ok(validate(body), `${id} ${path}: ${ajv.errorsText(validate.errors)}`);

@@ -17,18 +17,21 @@ before(async () => {
 });
 after(() => sb.close());
 
+/** A report or analytics row: metric and id columns by name, and the day it covers. */
+type Row = Record<string, unknown> & { DATE: string };
+
 /** JSON with ids above 2^53 kept as digit strings. */
-function parseExact(text: string): any {
-  return JSON.parse(text.replace(/([:\[,])(\d{16,})(?=[,}\]])/g, '$1"$2"'));
+function parseExact(text: string): unknown {
+  return JSON.parse(text.replace(/([:[,])(\d{16,})(?=[,}\]])/g, '$1"$2"'));
 }
 
-async function report(body: Record<string, unknown>): Promise<Record<string, any[]>> {
+async function report(body: Record<string, unknown>): Promise<Record<string, Row[]>> {
   const created = await fetch(`${sb.baseUrl}/ad_accounts/${acct}/reports`, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   assert.equal(created.status, 200, await created.clone().text());
   const { token } = (await created.json()) as { token: string };
   const polled = (await (await fetch(`${sb.baseUrl}/ad_accounts/${acct}/reports?token=${token}`, { headers: AUTH })).json()) as { report_status: string; url: string };
   assert.equal(polled.report_status, 'FINISHED');
-  return parseExact(await (await fetch(polled.url)).text());
+  return parseExact(await (await fetch(polled.url)).text()) as Record<string, Row[]>;
 }
 
 // Metric columns both APIs offer (ids and attributes aside).
@@ -58,17 +61,17 @@ test('report DAY rows equal sync analytics rows on every day both cover, at ever
   for (const L of LEVELS) {
     // Reports in 186-day chunks ending today; the sync API covers the last 90 days.
     const file = await report({ start_date: dayStr(today - 185), end_date: dayStr(today), granularity: 'DAY', level: L.level, columns: COMMON });
-    const byKey = new Map<string, any>();
+    const byKey = new Map<string, Row>();
     for (const r of Object.values(file).flat()) byKey.set(`${String(r[L.reportId])}|${r.DATE}`, r);
     const res = await fetch(sb.baseUrl + L.sync(`start_date=${dayStr(syncStart)}&end_date=${TODAY}&granularity=DAY&columns=${COMMON.join(',')}`), { headers: AUTH });
     assert.equal(res.status, 200);
-    const sync = parseExact(await res.text()) as any[];
+    const sync = parseExact(await res.text()) as Row[];
     assert.ok(sync.length > 0, L.level);
     const overlapReportRows = [...byKey.keys()].filter((k) => k.split('|')[1] >= dayStr(syncStart));
     assert.equal(overlapReportRows.length, sync.length, `${L.level}: same entity-days on the shared days`);
     for (const s of sync) {
       const r = byKey.get(`${String(s[L.syncId])}|${s.DATE}`);
-      assert.ok(r, `${L.level} ${s[L.syncId]} ${s.DATE} in the report`);
+      assert.ok(r, `${L.level} ${String(s[L.syncId])} ${s.DATE} in the report`);
       for (const c of COMMON) assert.equal(r[c], s[c], `${L.level} ${s.DATE} ${c}`);
     }
     assert.ok(new Set(sync.map((s) => String(s[L.syncId]))).size <= L.ids().length);

@@ -15,9 +15,18 @@ before(async () => {
 });
 after(() => sb.close());
 
+/** The parts of the responses this test reads: list pages, an error, the user account and its analytics. */
+interface Body {
+  items: Array<{ id: string; permissions: string[]; owner: { username: string } }>;
+  code: number;
+  message: string;
+  username: string;
+  all: { summary_metrics: Record<string, number> };
+}
+
 async function get(path: string) {
   const r = await fetch(sb.baseUrl + path, { headers: AUTH });
-  return { status: r.status, body: (await r.json()) as any };
+  return { status: r.status, body: (await r.json()) as Body };
 }
 
 function post(path: string, body: unknown) {
@@ -26,14 +35,14 @@ function post(path: string, body: unknown) {
 
 test('GET /ad_accounts lists shared accounts (include_shared_accounts defaults to true) with their permissions', async () => {
   const all = (await get('/ad_accounts?page_size=250')).body.items;
-  assert.deepEqual(all.map((a: any) => a.id), sb.data.adAccountIds());
+  assert.deepEqual(all.map((a) => a.id), sb.data.adAccountIds());
   for (const a of all) assert.deepEqual(a.permissions, sb.data.adAccountRoles(a.id));
   const shared = sb.data.sharedAdAccountIds();
   assert.equal(shared.length, 4);
   const me = sb.data.userAccount().username;
   for (const a of all) assert.equal(a.owner.username === me, !shared.includes(a.id), `${a.id} owner`);
   const own = (await get('/ad_accounts?include_shared_accounts=false')).body.items;
-  assert.deepEqual(own.map((a: any) => a.id), sb.data.adAccountIds().filter((id) => !shared.includes(id)));
+  assert.deepEqual(own.map((a) => a.id), sb.data.adAccountIds().filter((id) => !shared.includes(id)));
   const limited = sb.data.limitedAdAccountIds();
   assert.ok(limited.length >= 1);
   for (const id of sb.data.adAccountIds()) assert.equal(limited.includes(id), !sb.data.adAccountRoles(id).some((r) => FULL.includes(r)));
@@ -45,7 +54,7 @@ test('limited roles: analytics, reports and ad entity lists answer 403 code 29; 
     const expected = limited.has(id) ? 403 : 200;
     const paths = [
       `/ad_accounts/${id}/analytics?${WIN}&granularity=DAY&columns=SPEND_IN_DOLLAR`,
-      `/ad_accounts/${id}/campaigns/analytics?${WIN}&granularity=DAY&columns=SPEND_IN_DOLLAR&campaign_ids=${sb.data.campaigns(id)[0].id}`,
+      `/ad_accounts/${id}/campaigns/analytics?${WIN}&granularity=DAY&columns=SPEND_IN_DOLLAR&campaign_ids=${String(sb.data.campaigns(id)[0].id)}`,
       `/ad_accounts/${id}/campaigns`,
       `/ad_accounts/${id}/ads`,
       `/ad_accounts/${id}/keywords`,
@@ -53,7 +62,7 @@ test('limited roles: analytics, reports and ad entity lists answer 403 code 29; 
     ];
     for (const p of paths) {
       const r = await get(p);
-      assert.equal(r.status, expected, `${p} roles ${sb.data.adAccountRoles(id)}`);
+      assert.equal(r.status, expected, `${p} roles ${sb.data.adAccountRoles(id).join(',')}`);
       if (expected === 403) assert.deepEqual(r.body, { code: 29, message: 'You are not permitted to access that resource' });
     }
     const rep = await post(`/ad_accounts/${id}/reports`, { start_date: '2025-05-01', end_date: '2025-05-02', granularity: 'DAY', level: 'CAMPAIGN', columns: ['SPEND_IN_DOLLAR'] });
@@ -61,7 +70,7 @@ test('limited roles: analytics, reports and ad entity lists answer 403 code 29; 
     assert.equal((await get(`/ad_accounts/${id}/reports?token=abc`)).status, expected);
     // Audience Manager may read audiences and customer lists.
     const audiences = limited.has(id) && !sb.data.adAccountRoles(id).includes('AUDIENCE_MANAGER') ? 403 : 200;
-    assert.equal((await get(`/ad_accounts/${id}/audiences`)).status, audiences, `audiences ${sb.data.adAccountRoles(id)}`);
+    assert.equal((await get(`/ad_accounts/${id}/audiences`)).status, audiences, `audiences ${sb.data.adAccountRoles(id).join(',')}`);
     assert.equal((await get(`/ad_accounts/${id}/customer_lists`)).status, audiences);
   }
 });
@@ -88,19 +97,19 @@ test('Business Access: ad_account_id of a shared account serves its owner profil
   const theirBoards = theirs.boards().map((b) => b.id as string);
   assert.ok(theirBoards.every((id) => !sb.data.boards().some((b) => b.id === id)), 'distinct boards');
 
-  assert.deepEqual((await get('/boards?page_size=250')).body.items.map((b: any) => b.id), sb.data.boards().map((b) => b.id));
-  assert.deepEqual((await get(`/boards?page_size=250&ad_account_id=${admin}`)).body.items.map((b: any) => b.id), theirBoards);
-  assert.deepEqual((await get(`/boards?page_size=250&ad_account_id=${own}`)).body.items.map((b: any) => b.id), sb.data.boards().map((b) => b.id));
+  assert.deepEqual((await get('/boards?page_size=250')).body.items.map((b) => b.id), sb.data.boards().map((b) => b.id));
+  assert.deepEqual((await get(`/boards?page_size=250&ad_account_id=${admin}`)).body.items.map((b) => b.id), theirBoards);
+  assert.deepEqual((await get(`/boards?page_size=250&ad_account_id=${own}`)).body.items.map((b) => b.id), sb.data.boards().map((b) => b.id));
   const board = theirBoards[0];
-  assert.deepEqual((await get(`/boards/${board}/pins?page_size=250&ad_account_id=${admin}`)).body.items.map((p: any) => p.id), theirs.boardPins(board).map((p) => p.id));
+  assert.deepEqual((await get(`/boards/${board}/pins?page_size=250&ad_account_id=${admin}`)).body.items.map((p) => p.id), theirs.boardPins(board).map((p) => p.id));
   assert.equal((await get(`/boards/${board}/pins`)).status, 404, "the profile's board is not the token user's");
   const section = theirs.sections(board)[0].id;
   assert.equal((await get(`/boards/${board}/sections?ad_account_id=${admin}`)).body.items[0].id, section);
-  assert.equal((await get(`/boards/${board}/sections/${section}/pins?ad_account_id=${admin}`)).status, 200);
+  assert.equal((await get(`/boards/${board}/sections/${String(section)}/pins?ad_account_id=${admin}`)).status, 200);
   assert.equal((await get(`/user_account?ad_account_id=${admin}`)).body.username, theirs.userAccount().username);
   assert.notEqual(theirs.userAccount().username, sb.data.userAccount().username);
-  assert.deepEqual((await get(`/catalogs?ad_account_id=${admin}`)).body.items.map((c: any) => c.id), theirs.catalogs().map((c) => c.id));
-  assert.deepEqual((await get(`/catalogs/feeds?ad_account_id=${admin}`)).body.items.map((c: any) => c.id), theirs.feeds().map((c) => c.id));
+  assert.deepEqual((await get(`/catalogs?ad_account_id=${admin}`)).body.items.map((c) => c.id), theirs.catalogs().map((c) => c.id));
+  assert.deepEqual((await get(`/catalogs/feeds?ad_account_id=${admin}`)).body.items.map((c) => c.id), theirs.feeds().map((c) => c.id));
   assert.equal((await get(`/catalogs/product_groups?ad_account_id=${admin}&page_size=250`)).body.items.length, theirs.productGroups().length);
 
   // Analytics of the profile differ from the token user's.

@@ -42,7 +42,7 @@ test('a large streamed analytics response leaves no listeners behind (no MaxList
   };
   process.on('warning', onWarning);
   try {
-    const acct = sb.data.adAccountIds()[0]!;
+    const acct = sb.data.adAccountIds()[0];
     const ads = sb.data.ads(acct).map((a) => `ad_ids=${String(a.id)}`);
     const url = `${sb.baseUrl}/ad_accounts/${acct}/ads/analytics?granularity=DAY&columns=${SYNC_ANALYTICS_COLUMNS.join(',')}&start_date=2025-04-15&end_date=${TODAY}&${ads.join('&')}`;
     const bytes = await slowGet(url);

@@ -25,11 +25,33 @@ before(async () => {
 });
 after(() => sb.close());
 
+/** A sync targeting analytics response, as far as this test reads it. */
+interface Body {
+  data: Array<{ targeting_type: string; targeting_value: unknown; metrics: Record<string, unknown> & { DATE: string } }>;
+}
+
+/** The parts of the reference OpenAPI document this test reads; any node may be a `$ref`. */
+interface RefSchema {
+  $ref?: string;
+  maxItems?: number;
+  enum?: string[];
+  items?: RefSchema;
+}
+interface RefParameter {
+  $ref?: string;
+  name: string;
+  required?: boolean;
+  schema: RefSchema;
+}
+interface RefDoc {
+  paths: Record<string, { get: { operationId: string; 'x-ratelimit-category': string; parameters: RefParameter[] } }>;
+}
+
 async function get(path: string) {
   const r = await fetch(sb.baseUrl + path, { headers: AUTH });
   const text = await r.text();
   // Ids above 2^53 come as JSON numbers: keep their digits.
-  return { status: r.status, body: JSON.parse(text.replace(/:(\d{16,})/g, ':"$1"')) as any };
+  return { status: r.status, body: JSON.parse(text.replace(/:(\d{16,})/g, ':"$1"')) as Body };
 }
 
 function ids(op: (typeof OPS)[number]): string[] {
@@ -44,8 +66,8 @@ function url(op: (typeof OPS)[number], q: string, idList = ids(op)) {
 }
 
 test('the four operations are routed with the OpenAPI parameters (targeting_types enums and limits per endpoint)', { skip: !existsSync(REF) }, () => {
-  const doc = JSON.parse(readFileSync(REF, 'utf8'));
-  const deref = (x: any): any => (x && x.$ref ? deref(x.$ref.slice(2).split('/').reduce((o: any, k: string) => o[k], doc)) : x);
+  const doc = JSON.parse(readFileSync(REF, 'utf8')) as RefDoc;
+  const deref = <T extends { $ref?: string }>(x: T): T => (x && x.$ref ? deref(x.$ref.slice(2).split('/').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], doc) as T) : x);
   const ops = new Map(loadOperations().operations.map((o) => [o.operationId, o]));
   for (const op of OPS) {
     const served = ops.get(op.id)!;
@@ -54,11 +76,11 @@ test('the four operations are routed with the OpenAPI parameters (targeting_type
     assert.equal(ref.operationId, op.id);
     assert.equal(served.category, ref['x-ratelimit-category']);
     const refParams = ref.parameters.map(deref);
-    assert.deepEqual(served.parameters.map((p) => [p.name, p.required]), refParams.map((p: any) => [p.name, p.required ?? false]));
+    assert.deepEqual(served.parameters.map((p) => [p.name, p.required]), refParams.map((p) => [p.name, p.required ?? false]));
     const tt = served.parameters.find((p) => p.name === 'targeting_types')!.schema;
-    const rt = refParams.find((p: any) => p.name === 'targeting_types').schema;
+    const rt = refParams.find((p) => p.name === 'targeting_types')!.schema;
     assert.equal(tt.maxItems, rt.maxItems);
-    assert.deepEqual(tt.items!.enum, deref(rt.items).enum);
+    assert.deepEqual(tt.items!.enum, deref(rt.items!).enum);
   }
 });
 
@@ -120,7 +142,7 @@ test('limited roles: 403 code 29', async () => {
     if (!limited.length) s.control({ action: 'realism', adAccountRoles: { [id]: ['FINANCE_MANAGER'] } });
     const r = await fetch(`${s.baseUrl}/ad_accounts/${id}/targeting_analytics?start_date=2025-06-01&end_date=2025-06-02&granularity=DAY&columns=SPEND_IN_DOLLAR&targeting_types=GENDER`, { headers: AUTH });
     assert.equal(r.status, 403);
-    assert.equal(((await r.json()) as any).code, 29);
+    assert.equal(((await r.json()) as { code: number }).code, 29);
   } finally {
     await s.close();
   }

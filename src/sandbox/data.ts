@@ -729,7 +729,7 @@ export class SandboxData {
       has_been_promoted: h % 10 === 0,
       parent_pin_id: null,
       media: ct === 'VIDEO' ? videoMedia(id, h) : imageMedia(id),
-      pin_metrics: null as unknown,
+      pin_metrics: null,
     };
     if (withMetrics) {
       doc.pin_metrics = {

@@ -105,8 +105,11 @@ export class Reports {
       if (b[k] !== undefined && !WINDOW_DAYS.includes(b[k] as number)) throw badRequest(`${JSON.stringify(b[k])} is not one of [0, 1, 7, 14, 30, 60] - '${k}'`);
     }
     if (b.conversion_report_time !== undefined && b.conversion_report_time !== 'TIME_OF_AD_ACTION' && b.conversion_report_time !== 'TIME_OF_CONVERSION')
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- echoes the rejected value as the API does; String() of any JSON value (incl. objects) is the intended message
       throw badRequest(`'${String(b.conversion_report_time)}' is not one of ['TIME_OF_AD_ACTION', 'TIME_OF_CONVERSION'] - 'conversion_report_time'`);
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- echoes the rejected value as the API does; String() of any JSON value (incl. objects) is the intended message
     if (b.report_format !== undefined && b.report_format !== 'JSON' && b.report_format !== 'CSV') throw badRequest(`'${String(b.report_format)}' is not one of ['JSON', 'CSV'] - 'report_format'`);
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- echoes the rejected value as the API does; String() of any JSON value (incl. objects) is the intended message
     if (b.primary_sort !== undefined && b.primary_sort !== 'BY_ID' && b.primary_sort !== 'BY_DATE') throw badRequest(`'${String(b.primary_sort)}' is not one of ['BY_ID', 'BY_DATE'] - 'primary_sort'`);
     const level = b.level;
     const targeting = level.endsWith('_TARGETING');
@@ -137,8 +140,8 @@ export class Reports {
       columns: b.columns as string[],
       window,
       attribution: attributionOf(b),
-      format: (b.report_format as 'JSON' | 'CSV' | undefined) ?? 'JSON',
-      primarySort: (b.primary_sort as 'BY_ID' | 'BY_DATE' | undefined) ?? 'BY_ID',
+      format: b.report_format ?? 'JSON',
+      primarySort: b.primary_sort ?? 'BY_ID',
       targetingTypes,
       filters,
       today,

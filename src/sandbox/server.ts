@@ -118,7 +118,7 @@ export function createSandboxServer(core: SandboxCore): Server {
       else {
         authenticate(req, op.scopes, faults.some((f) => f.kind === 'expire'));
         const params: Record<string, string> = {};
-        route.names.forEach((n, i) => (params[n] = decodeURIComponent(m![i + 1])));
+        route.names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1])));
         for (const p of op.parameters) {
           if (p.in === 'path' && p.schema.pattern && !new RegExp(p.schema.pattern).test(params[p.name])) throw badRequest(`'${params[p.name]}' does not match '${p.schema.pattern}' - '${p.name}'`);
         }
@@ -270,7 +270,7 @@ function sandboxEncrypt(v: unknown, key = ''): unknown {
 export function sandboxDecrypt(v: unknown): unknown {
   if (typeof v === 'string') {
     const m = /^ENC\[sandbox,data:([A-Za-z0-9+/=]*)\]$/.exec(v);
-    return m ? Buffer.from(m[1]!, 'base64').toString('utf8') : v;
+    return m ? Buffer.from(m[1], 'base64').toString('utf8') : v;
   }
   if (Array.isArray(v)) return v.map(sandboxDecrypt);
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'sops').map(([k, x]) => [k, sandboxDecrypt(x)]));
