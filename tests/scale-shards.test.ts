@@ -63,7 +63,7 @@ async function shard(keyBegin: number, keyEnd: number, only = streams, state: un
     streams: only,
     state,
     range: { keyBegin, keyEnd },
-    timeoutMs: 40_000,
+    timeoutMs: 120_000,
     onLine(line) {
       if (line.startsWith('{"checkpoint"')) {
         const { checkpoint } = JSON.parse(line) as { checkpoint: { state: { updated: unknown; mergePatch: boolean } } };
