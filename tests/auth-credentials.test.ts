@@ -37,7 +37,7 @@ const tokenCalls = () => sb.requests().filter((r) => r.operationId === 'oauth/to
 const boards = { path: '/boards', category: 'org_read' as const, stream: 'boards' };
 
 test('401 code 7 (a collaborator\'s pin on a group board) never refreshes: a failure naming the stream, or Refused("not_authorized") when opted in', async () => {
-  const board = sb.data.groupBoardIds()[0]!;
+  const board = sb.data.groupBoardIds()[0];
   const pin = sb.data.boardPins(board).find((p) => p.is_owner === false)!;
   assert.ok(pin, 'the group board has a pin the user does not own');
   const c = createClient(parseConfig(rawConfig(oauth())), { log: quietLog });
@@ -56,7 +56,7 @@ test('401 code 7 (a collaborator\'s pin on a group board) never refreshes: a fai
 });
 
 test('403 code 29 on a shared ad account with a limited role: Refused("role") when opted in, else a failure with a hint', async () => {
-  const account = sb.data.limitedAdAccountIds()[0]!;
+  const account = sb.data.limitedAdAccountIds()[0];
   assert.ok(account);
   const c = createClient(parseConfig(rawConfig({ auth_method: 'access_token', access_token: 'pina_sandbox' })), { log: quietLog });
   const campaigns = { path: `/ad_accounts/${account}/campaigns`, category: 'ads_read' as const, stream: 'campaigns' };
@@ -89,9 +89,9 @@ test('an app created before 2025-09-25 (legacyApp): every refresh grant carries 
 test('the OAuth spec asks for continuous refresh in the code exchange Flow performs', () => {
   const spec = createPinterestSource().spec();
   const o = spec.oauth2 as Record<string, string>;
-  assert.match(o.accessTokenBody!, /(^|&)grant_type=authorization_code(&|$)/);
-  assert.match(o.accessTokenBody!, /(^|&)continuous_refresh=true(&|$)/);
-  assert.match(o.refreshTokenBody!, /(^|&)continuous_refresh=true(&|$)/);
+  assert.match(o.accessTokenBody, /(^|&)grant_type=authorization_code(&|$)/);
+  assert.match(o.accessTokenBody, /(^|&)continuous_refresh=true(&|$)/);
+  assert.match(o.refreshTokenBody, /(^|&)continuous_refresh=true(&|$)/);
   const oauthVariant = (spec.configSchema as any).properties.credentials.oneOf.find((v: any) => v.properties.auth_method.const === 'oauth2.0');
   for (const k of ['access_token', 'access_token_expires_at']) {
     assert.equal(oauthVariant.properties[k].secret, true, k);
@@ -111,7 +111,7 @@ test('a session persists the new credentials (user fields + credentials only); t
   await source.validate(source.parseConfig(raw), [{ stream: 'boards' }], { log: quietLog, persistConfig: persist });
   assert.equal(tokenCalls().length, 1);
   assert.equal(published.length, 1);
-  const p = published[0]!;
+  const p = published[0];
   // Exactly what the user wrote plus the credential changes: no parsing defaults.
   assert.deepEqual(Object.keys(p).sort(), Object.keys(raw).sort());
   assert.deepEqual(p.advanced, raw.advanced);
@@ -148,8 +148,8 @@ test('an old-style config (a stale access_token, no expiry) refreshes once and n
   await source.validate(source.parseConfig(raw), [{ stream: 'boards' }, { stream: 'board_pins' }], { log: quietLog, persistConfig: async (c) => void published.push(c as Record<string, any>) });
   assert.equal(tokenCalls().length, 1);
   assert.ok(sb.requests().every((r) => r.status === 200), JSON.stringify(sb.requests().map((r) => r.status)));
-  assert.notEqual(published[0]!.credentials.access_token, 'pina_stale_from_the_previous_connector');
-  assert.ok(published[0]!.credentials.access_token_expires_at);
+  assert.notEqual(published[0].credentials.access_token, 'pina_stale_from_the_previous_connector');
+  assert.ok(published[0].credentials.access_token_expires_at);
 });
 
 const SECRETS = ['sandbox-secret'];
@@ -165,7 +165,7 @@ test('under Flow: the configUpdate is encrypted and carries only user fields + c
   assert.equal(tokenCalls().length, 1);
   const updates = first.logs.filter((l) => l.fields?.eventType === 'configUpdate');
   assert.equal(updates.length, 1);
-  const encrypted = updates[0]!.fields.config as Record<string, any>;
+  const encrypted = updates[0].fields.config as Record<string, any>;
   // (The sandbox's stand-in encrypts a fixed list of key names; Estuary's service follows the
   // schema's `secret: true`, which access_token_expires_at carries too.)
   for (const k of ['refresh_token', 'access_token', 'client_secret']) assert.match(encrypted.credentials[k], /^ENC\[sandbox,/, `${k} is encrypted`);

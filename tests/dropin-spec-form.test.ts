@@ -19,7 +19,7 @@ function walk(schema: Schema, path: string, visit: (path: string, s: Schema) => 
 
 test('config form: every field titled; only the test knob and the legacy field hidden; advanced collapsed', async () => {
   const run = await runJson([INTERNAL_SPEC]);
-  const { configSchema, resourceConfigSchema } = run.responses[0]!.spec;
+  const { configSchema, resourceConfigSchema } = run.responses[0].spec;
   const hidden: string[] = [];
   const untitled: string[] = [];
   const { credentials: _c, ...rest } = configSchema.properties as Record<string, Schema>;

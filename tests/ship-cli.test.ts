@@ -26,7 +26,7 @@ for (const c of COMMANDS) {
     const description = res.stdout.split('\n\n')[1] ?? '';
     assert.ok(description.trim().length > 20, `${c} has a description`);
     assert.match(res.stdout, /^Options:/m);
-    assert.match(res.stdout, /^Examples:\n  (npm run|node dist\/main\.js) /m, `${c} has examples`);
+    assert.match(res.stdout, /^Examples:\n {2}(npm run|node dist\/main\.js) /m, `${c} has examples`);
   });
 }
 

@@ -37,8 +37,8 @@ test('demo captures every stream from the in-process sandbox into <output>/<stre
     assert.ok(row, `summary table has a row for ${stream}`);
     const [status, docs, requests, seconds] = row;
     assert.equal(status, 'done');
-    assert.equal(Number(docs!.replace(/,/g, '')), lines.length, `${stream}: summary documents match the file`);
-    assert.ok(Number(requests!.replace(/,/g, '')) > 0, `${stream}: requests counted`);
+    assert.equal(Number(docs.replace(/,/g, '')), lines.length, `${stream}: summary documents match the file`);
+    assert.ok(Number(requests.replace(/,/g, '')) > 0, `${stream}: requests counted`);
     assert.ok(Number.isFinite(Number(seconds)));
   }
   const n = STREAMS.length;

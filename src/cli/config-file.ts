@@ -24,7 +24,7 @@ export function readConfigFile(path: string, what = 'config file'): unknown {
     try {
       value = yaml().parse(text);
     } catch (err) {
-      throw new UserError(`${what} ${path}: neither JSON nor YAML (${(err as Error).message.split('\n')[0]!.replace(/:$/, '')})`);
+      throw new UserError(`${what} ${path}: neither JSON nor YAML (${(err as Error).message.split('\n')[0].replace(/:$/, '')})`);
     }
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {

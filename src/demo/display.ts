@@ -34,7 +34,7 @@ export function barsDisplay(t: Tracker, out: NodeJS.WriteStream): Display {
     let requests = 0;
     t.rows.forEach((r, i) => {
       requests += r.requests;
-      bars[i]!.update(r.status === 'done' || r.status === 'failed' ? 1 : 0, {
+      bars[i].update(r.status === 'done' || r.status === 'failed' ? 1 : 0, {
         status: r.status.padEnd(7),
         docs: num(r.docs),
         requests: num(r.requests),
@@ -52,7 +52,7 @@ export function barsDisplay(t: Tracker, out: NodeJS.WriteStream): Display {
       const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
       cb?.();
       return true;
-    }) as typeof process.stderr.write;
+    });
   }
   return {
     changed: render,
