@@ -165,7 +165,7 @@ test('under Flow: the configUpdate is encrypted and carries only user fields + c
   assert.equal(tokenCalls().length, 1);
   const updates = first.logs.filter((l) => l.fields?.eventType === 'configUpdate');
   assert.equal(updates.length, 1);
-  const encrypted = updates[0].fields.config as Record<string, any>;
+  const encrypted = updates[0].fields!.config as Record<string, any>;
   // (The sandbox's stand-in encrypts a fixed list of key names; Estuary's service follows the
   // schema's `secret: true`, which access_token_expires_at carries too.)
   for (const k of ['refresh_token', 'access_token', 'client_secret']) assert.match(encrypted.credentials[k], /^ENC\[sandbox,/, `${k} is encrypted`);

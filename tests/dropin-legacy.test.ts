@@ -97,7 +97,7 @@ const legacyBindings = LEGACY_STREAMS.map((stream) => ({
 test('previous configs validate against the Spec configSchema, as Flow validates them on publish', async () => {
   const run = await runJson([INTERNAL_SPEC]);
   assert.equal(run.code, 0, run.stderr);
-  const spec = run.responses[0].spec;
+  const spec = run.responses[0].spec!;
   const ajv = new Ajv({ strict: false, discriminator: true });
   addFormats(ajv);
   const validateConfig = ajv.compile(spec.configSchema);
@@ -105,9 +105,9 @@ test('previous configs validate against the Spec configSchema, as Flow validates
   const validateResource = ajv.compile(spec.resourceConfigSchema);
   for (const b of legacyBindings) assert.ok(validateResource(b.resourceConfig), `${b.resourceConfig.stream}: ${ajv.errorsText(validateResource.errors)}`);
   // The web form renders neither the legacy fields nor test knobs.
-  assert.equal(spec.configSchema.properties.status['x-hidden-field'], true);
-  assert.equal(spec.resourceConfigSchema.properties.cursorField['x-hidden-field'], true);
-  assert.equal(spec.resourceConfigSchema.properties.namespace['x-hidden-field'], true);
+  assert.equal(spec.configSchema.properties!.status['x-hidden-field'], true);
+  assert.equal(spec.resourceConfigSchema.properties!.cursorField['x-hidden-field'], true);
+  assert.equal(spec.resourceConfigSchema.properties!.namespace['x-hidden-field'], true);
   assert.deepEqual(spec.resourcePathPointers, ['/stream']);
 });
 
@@ -120,7 +120,7 @@ test('Validate accepts every previous config with the previous bindings; resourc
     assert.equal(run.code, 0, `${name}: ${run.stderr}`);
     assert.equal(assertProtocolResponse(run.responses[1]), 'validated', name);
     assert.deepEqual(
-      run.responses[1].validated.bindings.map((b: { resourcePath: string[] }) => b.resourcePath),
+      run.responses[1].validated!.bindings.map((b) => b.resourcePath),
       LEGACY_STREAMS.map((s) => [s]),
       `${name}: resourcePath [stream], as the previous connector's`,
     );

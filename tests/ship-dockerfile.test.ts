@@ -166,6 +166,6 @@ test('Dockerfile: the ENTRYPOINT argv starts the connector from the runtime stag
   });
   assert.equal(run.code, 0, run.stderr);
   assert.deepEqual(run.responses.map(assertProtocolResponse), ['spec', 'spec', 'discovered']);
-  assert.equal(run.responses[1].spec.protocol, 3032023);
-  assert.ok(run.responses[2].discovered.bindings.length >= 30, 'discover reads the schemas shipped in the image');
+  assert.equal(run.responses[1].spec!.protocol, 3032023);
+  assert.ok(run.responses[2].discovered!.bindings.length >= 30, 'discover reads the schemas shipped in the image');
 });

@@ -108,7 +108,7 @@ test('flow.sandbox.yaml: the local capture runs this checkout against the sandbo
     assert.equal(run.code, 0, run.stderr);
     assert.equal(assertProtocolResponse(run.responses[1]), 'validated');
     assert.deepEqual(
-      run.responses[1].validated.bindings.map((b: { resourcePath: string[] }) => b.resourcePath),
+      run.responses[1].validated!.bindings.map((b) => b.resourcePath),
       local.bindings.map((b) => [b.resource.stream]),
     );
   } finally {
