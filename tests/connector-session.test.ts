@@ -70,7 +70,7 @@ test('open: opened, documents, merge-patch checkpoints under the stateKey; state
   assert.ok(cps.some((u) => JSON.stringify(u) === JSON.stringify({ bindingStateV1: { beta: counterState(2) } })));
   for (const u of cps) {
     const keys = Object.keys(u.bindingStateV1 ?? {});
-    assert.ok(keys.every((k) => k === 'alpha.v2' || k === 'beta'), `checkpoint under a binding stateKey: ${keys}`);
+    assert.ok(keys.every((k) => k === 'alpha.v2' || k === 'beta'), `checkpoint under a binding stateKey: ${keys.join(',')}`);
   }
   // A checkpoint after each pair of documents of a binding: no more than 2 docs of one binding
   // before that binding checkpoints.

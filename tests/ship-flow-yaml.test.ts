@@ -17,8 +17,15 @@ interface Binding {
   resource: { stream: string; syncMode?: string; interval?: string };
   target: string;
 }
+/** The connector config a catalog carries: the parts these tests read. */
+interface EndpointConfig {
+  start_date: string;
+  credentials: Record<string, unknown>;
+  advanced?: { api_base_url: string; [k: string]: unknown };
+  [k: string]: unknown;
+}
 interface Capture {
-  endpoint: { connector?: { image: string; config: Record<string, any> }; local?: { command: string[]; config: Record<string, any> } };
+  endpoint: { connector?: { image: string; config: EndpointConfig }; local?: { command: string[]; config: EndpointConfig } };
   bindings: Binding[];
 }
 interface Collection {
@@ -92,7 +99,7 @@ test('flow.sandbox.yaml: the local capture runs this checkout against the sandbo
   assert.deepEqual(local.endpoint.local.command, ['node', 'dist/main.js']);
   const cfg = local.endpoint.local.config;
   assert.deepEqual(cfg.credentials, { auth_method: 'access_token', access_token: 'pina_sandbox' });
-  const url = new URL(cfg.advanced.api_base_url);
+  const url = new URL(cfg.advanced!.api_base_url);
   assert.equal(url.hostname, '127.0.0.1');
   assert.equal(url.pathname, '/v5');
 
