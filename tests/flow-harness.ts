@@ -77,6 +77,24 @@ export interface Response {
   checkpoint?: { state: { updated: Record<string, unknown>; mergePatch?: boolean } };
 }
 
+/** One capture.Response with proto field names (JSON text in *_json fields): the parts the tests read. */
+export interface ProtoResponse {
+  spec?: {
+    protocol: number;
+    config_schema_json: string;
+    resource_config_schema_json?: string;
+    documentation_url?: string;
+    oauth2?: { provider: string; access_token_headers_json_map: Record<string, string>; [field: string]: unknown };
+    resource_path_pointers: string[];
+  };
+  discovered?: { bindings: Array<{ recommended_name: string; resource_config_json: string; document_schema_json: string; key: string[]; [field: string]: unknown }> };
+  validated?: { bindings: Array<{ resource_path: string[] }> };
+  applied?: { action_description?: string };
+  opened?: { explicit_acknowledgements?: boolean };
+  captured?: { binding?: number; doc_json: string };
+  checkpoint?: { state: { updated_json: string; merge_patch?: boolean } };
+}
+
 /** One structured log line on stderr. */
 export interface LogLine {
   level: string;
