@@ -45,6 +45,7 @@ export function barsDisplay(t: Tracker, out: NodeJS.WriteStream): Display {
   };
   // Log lines written to stderr meanwhile (warnings, the OAuth configUpdate event) would tear
   // the bars: print them above the bars instead.
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept only to put the original method back on process.stderr, never called detached
   const stderrWrite = process.stderr.write;
   if (process.stderr.isTTY && out.isTTY) {
     process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
