@@ -191,9 +191,9 @@ test('a refresh token revoked mid-capture ends the session with one error naming
   const updates = logs.filter((l) => l.fields?.eventType === 'configUpdate');
   assert.equal(updates.length, 1);
   // Under Flow the full config goes to the runtime, encrypted by the ENCRYPTION_URL service.
-  const published = updates[0].fields!.config as Record<string, any>;
+  const published = updates[0].fields!.config as { credentials: Record<string, string>; [field: string]: unknown };
   assert.match(published.credentials.refresh_token, /^ENC\[sandbox,/, 'the published config is encrypted');
-  const decrypted = sandboxDecrypt(published) as Record<string, any>;
+  const decrypted = sandboxDecrypt(published) as { credentials: Record<string, string>; [field: string]: unknown };
   assert.match(decrypted.credentials.refresh_token, /^pinr_/);
   assert.notEqual(decrypted.credentials.refresh_token, REFRESH, 'it carries the rotated token');
   assert.equal(decrypted.credentials.client_secret, 'sandbox-secret', 'the full config, credentials included');
