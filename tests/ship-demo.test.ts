@@ -45,6 +45,7 @@ test('demo captures every stream from the in-process sandbox into <output>/<stre
   assert.match(res.stdout, new RegExp(`\\| TOTAL +\\| ${n}/${n} +\\|`), 'every stream done');
   assert.match(res.stdout, /\b1 OAuth token refresh/); // the demo authenticates with the OAuth refresh flow
   assert.match(res.stdout, /pin_analytics: done, [\d,]+ documents/); // plain progress lines off a TTY
+  // eslint-disable-next-line no-control-regex -- looking for the ESC control character is the point
   assert.doesNotMatch(res.stdout, /\x1b\[/, 'no terminal escapes off a TTY');
   assert.ok(!existsSync(join(out, 'stale_stream.jsonl')));
 });
