@@ -61,7 +61,7 @@ test('quoteIdNumbers keeps large ids exact and leaves other numbers alone', () =
 
 test('reportRows streams a large file without holding it', async () => {
   const N = 20000;
-  // eslint-disable-next-line @typescript-eslint/require-await -- an async source on purpose: reportRows reads an AsyncIterable
+  // eslint-disable-next-line @typescript-eslint/require-await -- an async generator on purpose: it stands in for the downloaded file behind Readable.from
   async function* gen() {
     yield '{';
     for (let e = 0; e < N / 100; e++) {
