@@ -45,7 +45,7 @@ test('sync analytics: every (entity, day) row of every status, batched ≤250 id
   sb.resetStats();
   // The planner's debug line announces each binding's calls before it makes them.
   const lines: Array<{ msg: string; stream?: string; calls?: number; reason?: string }> = [];
-  const sink = new Writable({ write(chunk, _enc, cb) { for (const l of String(chunk).split('\n')) if (l) lines.push(JSON.parse(l)); cb(); } });
+  const sink = new Writable({ write(chunk, _enc, cb) { for (const l of String(chunk).split('\n')) if (l) lines.push(JSON.parse(l) as (typeof lines)[number]); cb(); } });
   const debugLog = pino({ level: 'debug' }, sink);
   const first = await runBindings(config, LEVELS.map((l) => l.stream), debugLog);
   await new Promise((r) => setImmediate(r));
@@ -75,7 +75,7 @@ test('sync analytics: every (entity, day) row of every status, batched ≤250 id
     if (l.param) {
       const entities = sb.data.adAccountIds().flatMap((id) => (l.level === 'CAMPAIGN' ? sb.data.campaigns(id) : l.level === 'AD_GROUP' ? sb.data.adGroups(id) : sb.data.ads(id)));
       const statuses = new Set(entities.filter((e) => pass.docs.some((d) => d[l.idCol] === e.id)).map((e) => e.status));
-      assert.ok(statuses.has('ARCHIVED') && statuses.has('PAUSED'), `${l.stream}: analytics of archived and paused entities (${[...statuses]})`);
+      assert.ok(statuses.has('ARCHIVED') && statuses.has('PAUSED'), `${l.stream}: analytics of archived and paused entities (${[...statuses].join(',')})`);
     }
     for (const id of sb.data.adAccountIds()) assert.deepEqual((pass.state.subtasks as Record<string, unknown>)[`ad_account:${id}`], { lastDay: TODAY });
   }

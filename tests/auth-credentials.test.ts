@@ -10,7 +10,7 @@ import { createClient, PinterestApiError, Refused } from '../src/pinterest/clien
 import { parseConfig } from '../src/pinterest/config-parse.js';
 import { createPinterestSource } from '../src/pinterest/source.js';
 import { quietLog } from './entities-helpers.js';
-import { ROOT, runJson, INTERNAL_SPEC } from './flow-harness.js';
+import { ROOT, runJson, INTERNAL_SPEC, type JsonSchema } from './flow-harness.js';
 import { tempDir } from './reliability-helpers.js';
 import { spawn } from 'node:child_process';
 
@@ -28,6 +28,13 @@ function oauth(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { auth_method: 'oauth2.0', client_id: 'sandbox-client', client_secret: 'sandbox-secret', refresh_token, ...extra };
 }
 
+/** A config as the connector persists it: the user's fields plus the credentials it rotated. */
+interface PersistedConfig {
+  credentials: Record<string, string>;
+  advanced: Record<string, unknown>;
+  [field: string]: unknown;
+}
+
 /** What a user writes: no advanced defaults spelled out. */
 function rawConfig(credentials: Record<string, unknown>): Record<string, unknown> {
   return { start_date: '2024-01-01', credentials, advanced: { api_base_url: sb.baseUrl, retry_base_ms: 5 } };
@@ -37,7 +44,7 @@ const tokenCalls = () => sb.requests().filter((r) => r.operationId === 'oauth/to
 const boards = { path: '/boards', category: 'org_read' as const, stream: 'boards' };
 
 test('401 code 7 (a collaborator\'s pin on a group board) never refreshes: a failure naming the stream, or Refused("not_authorized") when opted in', async () => {
-  const board = sb.data.groupBoardIds()[0]!;
+  const board = sb.data.groupBoardIds()[0];
   const pin = sb.data.boardPins(board).find((p) => p.is_owner === false)!;
   assert.ok(pin, 'the group board has a pin the user does not own');
   const c = createClient(parseConfig(rawConfig(oauth())), { log: quietLog });
@@ -56,7 +63,7 @@ test('401 code 7 (a collaborator\'s pin on a group board) never refreshes: a fai
 });
 
 test('403 code 29 on a shared ad account with a limited role: Refused("role") when opted in, else a failure with a hint', async () => {
-  const account = sb.data.limitedAdAccountIds()[0]!;
+  const account = sb.data.limitedAdAccountIds()[0];
   assert.ok(account);
   const c = createClient(parseConfig(rawConfig({ auth_method: 'access_token', access_token: 'pina_sandbox' })), { log: quietLog });
   const campaigns = { path: `/ad_accounts/${account}/campaigns`, category: 'ads_read' as const, stream: 'campaigns' };
@@ -89,29 +96,32 @@ test('an app created before 2025-09-25 (legacyApp): every refresh grant carries 
 test('the OAuth spec asks for continuous refresh in the code exchange Flow performs', () => {
   const spec = createPinterestSource().spec();
   const o = spec.oauth2 as Record<string, string>;
-  assert.match(o.accessTokenBody!, /(^|&)grant_type=authorization_code(&|$)/);
-  assert.match(o.accessTokenBody!, /(^|&)continuous_refresh=true(&|$)/);
-  assert.match(o.refreshTokenBody!, /(^|&)continuous_refresh=true(&|$)/);
-  const oauthVariant = (spec.configSchema as any).properties.credentials.oneOf.find((v: any) => v.properties.auth_method.const === 'oauth2.0');
+  assert.match(o.accessTokenBody, /(^|&)grant_type=authorization_code(&|$)/);
+  assert.match(o.accessTokenBody, /(^|&)continuous_refresh=true(&|$)/);
+  assert.match(o.refreshTokenBody, /(^|&)continuous_refresh=true(&|$)/);
+  const oauthVariant = (spec.configSchema as JsonSchema).properties!.credentials.oneOf!.find((v) => v.properties!.auth_method.const === 'oauth2.0')!;
   for (const k of ['access_token', 'access_token_expires_at']) {
-    assert.equal(oauthVariant.properties[k].secret, true, k);
-    assert.equal(oauthVariant.properties[k]['x-hidden-field'], true, k);
-    assert.ok(!oauthVariant.required.includes(k), `${k} is not required`);
+    assert.equal(oauthVariant.properties![k].secret, true, k);
+    assert.equal(oauthVariant.properties![k]['x-hidden-field'], true, k);
+    assert.ok(!oauthVariant.required!.includes(k), `${k} is not required`);
   }
-  assert.equal(oauthVariant.properties.access_token_expires_at.format, 'date-time');
+  assert.equal(oauthVariant.properties!.access_token_expires_at.format, 'date-time');
 });
 
 test('a session persists the new credentials (user fields + credentials only); the next session starts from them without refreshing', async () => {
   const source = createPinterestSource();
   const raw = rawConfig(oauth());
-  const published: Array<Record<string, any>> = [];
-  const persist = async (c: unknown) => void published.push(structuredClone(c) as Record<string, any>);
+  const published: PersistedConfig[] = [];
+  const persist = (c: unknown) => {
+    published.push(structuredClone(c) as PersistedConfig);
+    return Promise.resolve();
+  };
   sb.resetStats();
   const t0 = Date.now();
   await source.validate(source.parseConfig(raw), [{ stream: 'boards' }], { log: quietLog, persistConfig: persist });
   assert.equal(tokenCalls().length, 1);
   assert.equal(published.length, 1);
-  const p = published[0]!;
+  const p = published[0];
   // Exactly what the user wrote plus the credential changes: no parsing defaults.
   assert.deepEqual(Object.keys(p).sort(), Object.keys(raw).sort());
   assert.deepEqual(p.advanced, raw.advanced);
@@ -143,13 +153,17 @@ test('a session persists the new credentials (user fields + credentials only); t
 test('an old-style config (a stale access_token, no expiry) refreshes once and never fails because of the stale token', async () => {
   const source = createPinterestSource();
   const raw = rawConfig(oauth({ access_token: 'pina_stale_from_the_previous_connector' }));
-  const published: Array<Record<string, any>> = [];
+  const published: PersistedConfig[] = [];
+  const persistConfig = (c: unknown) => {
+    published.push(c as PersistedConfig);
+    return Promise.resolve();
+  };
   sb.resetStats();
-  await source.validate(source.parseConfig(raw), [{ stream: 'boards' }, { stream: 'board_pins' }], { log: quietLog, persistConfig: async (c) => void published.push(c as Record<string, any>) });
+  await source.validate(source.parseConfig(raw), [{ stream: 'boards' }, { stream: 'board_pins' }], { log: quietLog, persistConfig });
   assert.equal(tokenCalls().length, 1);
   assert.ok(sb.requests().every((r) => r.status === 200), JSON.stringify(sb.requests().map((r) => r.status)));
-  assert.notEqual(published[0]!.credentials.access_token, 'pina_stale_from_the_previous_connector');
-  assert.ok(published[0]!.credentials.access_token_expires_at);
+  assert.notEqual(published[0].credentials.access_token, 'pina_stale_from_the_previous_connector');
+  assert.ok(published[0].credentials.access_token_expires_at);
 });
 
 const SECRETS = ['sandbox-secret'];
@@ -165,15 +179,15 @@ test('under Flow: the configUpdate is encrypted and carries only user fields + c
   assert.equal(tokenCalls().length, 1);
   const updates = first.logs.filter((l) => l.fields?.eventType === 'configUpdate');
   assert.equal(updates.length, 1);
-  const encrypted = updates[0]!.fields.config as Record<string, any>;
+  const encrypted = updates[0].fields!.config as PersistedConfig;
   // (The sandbox's stand-in encrypts a fixed list of key names; Estuary's service follows the
   // schema's `secret: true`, which access_token_expires_at carries too.)
   for (const k of ['refresh_token', 'access_token', 'client_secret']) assert.match(encrypted.credentials[k], /^ENC\[sandbox,/, `${k} is encrypted`);
-  const published = sandboxDecrypt(encrypted) as Record<string, any>;
+  const published = sandboxDecrypt(encrypted) as PersistedConfig;
   assert.deepEqual(Object.keys(published).sort(), Object.keys(raw).sort());
   assert.deepEqual(published.advanced, raw.advanced, 'no defaults filled in');
   assert.deepEqual(Object.keys(published.credentials).sort(), [...Object.keys(raw.credentials as object), 'access_token', 'access_token_expires_at'].sort());
-  const issued = [published.credentials.refresh_token, published.credentials.access_token, (raw.credentials as any).refresh_token];
+  const issued = [published.credentials.refresh_token, published.credentials.access_token, (raw.credentials as Record<string, string>).refresh_token];
   assert.deepEqual(secretsIn(first.stderr + first.stdout, issued), [], 'no secret in the logs');
 
   sb.resetStats();
@@ -205,7 +219,7 @@ test('locally: the config file gets the new credentials (comments kept, no defau
       '  auth_method: oauth2.0',
       '  client_id: sandbox-client',
       '  client_secret: sandbox-secret # from the app page',
-      `  refresh_token: ${creds.refresh_token}`,
+      `  refresh_token: ${String(creds.refresh_token)}`,
       'advanced:',
       `  api_base_url: ${sb.baseUrl}`,
       '  retry_base_ms: 5',
@@ -220,7 +234,7 @@ test('locally: the config file gets the new credentials (comments kept, no defau
   const text = readFileSync(file, 'utf8');
   assert.match(text, /^# my Pinterest capture/);
   assert.match(text, /client_secret: sandbox-secret # from the app page/);
-  const parsed = (await import('yaml')).parse(text) as Record<string, any>;
+  const parsed = (await import('yaml')).parse(text) as PersistedConfig;
   assert.deepEqual(Object.keys(parsed).sort(), ['advanced', 'credentials', 'start_date']);
   assert.deepEqual(Object.keys(parsed.advanced).sort(), ['api_base_url', 'retry_base_ms'], 'no defaults written');
   assert.notEqual(parsed.credentials.refresh_token, creds.refresh_token);

@@ -183,7 +183,7 @@ test('retry rows: 500, 503, 408, 400 code 12, resets and truncated bodies are re
     assert.equal(c.stats().retries, 1, JSON.stringify(answer));
     assert.equal(api.count('/widgets'), 2);
   }
-  api.script('/widgets', Array(10).fill({ status: 503 }));
+  api.script('/widgets', Array<Scripted>(10).fill({ status: 503 }));
   await assert.rejects(client({ max_retries: 2 }).request(req('/widgets')), (e: Error) => /GET \/widgets \(stream widgets\) failed after 3 attempts: HTTP 503/.test(e.message));
   assert.equal(api.count('/widgets'), 3);
 });
@@ -219,7 +219,7 @@ test('refresh row: 401 code 2 or a 401 without a code renews the access token on
     await c.request(req('/widgets'));
     assert.equal(c.stats().tokenRefreshes, 1);
     const calls = api.seen.map((s) => `${s.path} ${s.authorization?.startsWith('Basic') ? 'basic' : s.authorization}`);
-    assert.deepEqual(calls, ['/widgets Bearer pina_persisted', '/oauth/token basic', `/widgets Bearer ${/pina_fresh_\d+/.exec(calls[2]!)![0]}`]);
+    assert.deepEqual(calls, ['/widgets Bearer pina_persisted', '/oauth/token basic', `/widgets Bearer ${/pina_fresh_\d+/.exec(calls[2])![0]}`]);
   }
   // Only access-token auth: nothing to renew, one error naming the credential.
   api.script('/widgets', [{ status: 401, body: { code: 2, message: 'Authentication failed.' } }]);
@@ -227,7 +227,7 @@ test('refresh row: 401 code 2 or a 401 without a code renews the access token on
 });
 
 test('a 401 code 2 for freshly issued tokens is one UserError naming credentials.refresh_token, not a refresh loop', async () => {
-  api.script('/widgets', Array(20).fill({ status: 401, body: { code: 2, message: 'Authentication failed.' } }));
+  api.script('/widgets', Array<Scripted>(20).fill({ status: 401, body: { code: 2, message: 'Authentication failed.' } }));
   const c = client();
   await assert.rejects(c.request(req('/widgets')), (e: Error) => {
     assert.ok(e instanceof UserError && !(e instanceof PinterestApiError), e.message);
@@ -354,7 +354,7 @@ test('the configUpdate publication (encryption service) goes through the same pa
   const out = await encryptConfig({ credentials: { refresh_token: 'x' } }, `${api.base}/encrypt`);
   assert.deepEqual(out, { items: [{ id: '1' }], bookmark: null });
   assert.equal(api.count('/encrypt'), 3);
-  const sent = JSON.parse(api.seen[0]!.body) as { config: unknown; schema: unknown };
+  const sent = JSON.parse(api.seen[0].body) as { config: unknown; schema: unknown };
   assert.deepEqual(sent.config, { credentials: { refresh_token: 'x' } });
   assert.ok(sent.schema);
 });

@@ -141,12 +141,12 @@ test('pagination: page_size from the config, resumable from a bookmark, array pa
   for await (const p of c.paginate<{ id: string }>(req)) pages.push({ ids: p.items.map((x) => x.id), bookmark: p.bookmark });
   assert.ok(pages.length >= 3);
   assert.ok(pages.every((p) => p.ids.length <= 5));
-  assert.deepEqual(pages.flatMap((p) => p.ids).sort(), sb.data.ads(acct!).map((a) => String(a.id)).sort());
-  const q = new URLSearchParams(sb.requests()[0]!.query);
+  assert.deepEqual(pages.flatMap((p) => p.ids).sort(), sb.data.ads(acct).map((a) => String(a.id)).sort());
+  const q = new URLSearchParams(sb.requests()[0].query);
   assert.equal(q.getAll('entity_statuses').length, 5);
   // Resuming from the second page's bookmark yields exactly the rest.
   const rest: string[] = [];
-  for await (const p of c.paginate<{ id: string }>(req, pages[1]!.bookmark)) rest.push(...p.items.map((x) => x.id));
+  for await (const p of c.paginate<{ id: string }>(req, pages[1].bookmark)) rest.push(...p.items.map((x) => x.id));
   assert.deepEqual(rest, pages.slice(2).flatMap((p) => p.ids));
   const stats = c.stats();
   assert.equal(stats.byStream.ads, pages.length + pages.length - 2);
@@ -176,7 +176,7 @@ test('download streams a pre-signed URL without the Authorization header', async
     if (r.report_status === 'FINISHED') url = r.url;
   }
   assert.ok(url);
-  const stream = await c.download(url!);
+  const stream = await c.download(url);
   let text = '';
   for await (const chunk of stream) text += chunk;
   assert.ok(text.length > 0);

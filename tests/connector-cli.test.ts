@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
-import { ACCESS_TOKEN, GOOD_CONFIG, ROOT } from './flow-harness.js';
+import { ACCESS_TOKEN, GOOD_CONFIG, ROOT, type DiscoveredBinding, type LogLine, type SpecResponse } from './flow-harness.js';
 import { startSandbox } from '../src/sandbox/index.js';
 
 // The command line of SPEC §7 (spec, discover, validate, capture), as a user runs it.
@@ -36,13 +36,13 @@ test('--help lists every command and each command has its own help', async () =>
 test('spec and discover (YAML config)', async () => {
   const spec = await cli(['spec']);
   assert.equal(spec.code, 0);
-  assert.equal(JSON.parse(spec.stdout).protocol, 3032023);
+  assert.equal((JSON.parse(spec.stdout) as SpecResponse).protocol, 3032023);
 
   const yamlFile = join(dir, 'config.yaml');
   writeFileSync(yamlFile, toYaml(GOOD_CONFIG));
   const disc = await cli(['discover', '--config', yamlFile]);
   assert.equal(disc.code, 0, disc.stderr);
-  const lines = disc.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = disc.stdout.trim().split('\n').map((l) => JSON.parse(l) as DiscoveredBinding);
   assert.ok(lines.length >= 34);
   assert.ok(lines.every((b) => b.recommendedName && b.key.length && b.documentSchema['x-infer-schema'] === true));
 });
@@ -57,7 +57,7 @@ test('user errors: one JSON error line, exit 1, no secret', async () => {
   ] as const) {
     const r = await cli([...args]);
     assert.equal(r.code, 1, r.stderr);
-    const last = JSON.parse(r.stderr.trim().split('\n').at(-1)!);
+    const last = JSON.parse(r.stderr.trim().split('\n').at(-1)!) as LogLine;
     assert.equal(last.level, 'error');
     assert.match(last.msg, msg);
     assert.ok(!r.stderr.includes(ACCESS_TOKEN) && !r.stdout.includes(ACCESS_TOKEN));
@@ -72,11 +72,11 @@ test('capture --once against the sandbox: {"stream","doc"} lines, state written 
     const stateFile = join(dir, 'state.json');
     const r = await cli(['capture', '--config', cfg, '--streams', 'boards,campaigns', '--once', '--state', stateFile]);
     assert.equal(r.code, 0, r.stderr);
-    const docs = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const docs = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { stream: string; doc: Record<string, unknown> });
     assert.ok(docs.some((d) => d.stream === 'boards') && docs.some((d) => d.stream === 'campaigns'));
     assert.ok(docs.every((d) => Object.keys(d).join() === 'stream,doc' && typeof d.doc.id === 'string'));
     assert.ok(existsSync(stateFile));
-    const state = JSON.parse(readFileSync(stateFile, 'utf8'));
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { bindingStateV1: Record<string, unknown> };
     assert.ok(state.bindingStateV1.campaigns, 'campaigns state under its stream name');
 
     // Incremental campaigns resume from the saved cursor: nothing changed, nothing re-emitted.

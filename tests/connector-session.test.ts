@@ -58,19 +58,19 @@ test('open: opened, documents, merge-patch checkpoints under the stateKey; state
   const types = assertCheckpointBoundary(run);
   assert.deepEqual(types.slice(0, 2), ['spec', 'opened']);
 
-  const alpha = run.responses.filter((r) => r.captured?.binding === 0).map((r) => r.captured.doc);
-  const beta = run.responses.filter((r) => r.captured?.binding === 1).map((r) => r.captured.doc);
+  const alpha = run.responses.filter((r) => r.captured?.binding === 0).map((r) => r.captured!.doc);
+  const beta = run.responses.filter((r) => r.captured?.binding === 1).map((r) => r.captured!.doc);
   assert.equal(alpha[0].id, 'alpha-100', 'alpha resumes from its state under stateKey alpha.v2');
   assert.equal(beta[0].id, 'beta-0', 'beta starts from empty state');
   assert.deepEqual(alpha[0].range, [16, 4096], 'shard range reaches the pass');
 
-  const cps = run.responses.filter((r) => r.checkpoint).map((r) => r.checkpoint.state.updated);
+  const cps = run.responses.filter((r) => r.checkpoint).map((r) => r.checkpoint!.state.updated);
   // Patches carry only what moved: alpha's counter; beta's first checkpoint writes its whole state.
   assert.ok(cps.some((u) => JSON.stringify(u) === JSON.stringify({ bindingStateV1: { 'alpha.v2': { subtasks: { counter: { updatedTime: 102 } } } } })));
   assert.ok(cps.some((u) => JSON.stringify(u) === JSON.stringify({ bindingStateV1: { beta: counterState(2) } })));
   for (const u of cps) {
     const keys = Object.keys(u.bindingStateV1 ?? {});
-    assert.ok(keys.every((k) => k === 'alpha.v2' || k === 'beta'), `checkpoint under a binding stateKey: ${keys}`);
+    assert.ok(keys.every((k) => k === 'alpha.v2' || k === 'beta'), `checkpoint under a binding stateKey: ${keys.join(',')}`);
   }
   // A checkpoint after each pair of documents of a binding: no more than 2 docs of one binding
   // before that binding checkpoints.
@@ -88,7 +88,7 @@ test('open: bindings re-poll on their interval (several passes) until EOF', asyn
   const run = await done;
   assert.equal(run.code, 0, run.stderr);
   assertCheckpointBoundary(run);
-  const docs = run.responses.filter((r) => r.captured).map((r) => r.captured.doc);
+  const docs = run.responses.filter((r) => r.captured).map((r) => r.captured!.doc);
   assert.deepEqual(docs.slice(0, 3).map((d) => d.id), ['alpha-0', 'alpha-1', 'alpha-2']);
   assert.deepEqual(docs.slice(0, 3).map((d) => d.pass), [1, 2, 3]);
 });

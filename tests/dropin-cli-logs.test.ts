@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prettyFormatter, resolveLogFormat } from '../src/cli/log-format.js';
-import { ROOT } from './flow-harness.js';
+import { ROOT, type LogLine } from './flow-harness.js';
 
 // validate, capture and discover print readable lines on a terminal and JSON lines everywhere
 // else (pipes, files, Flow). A real pseudo-terminal comes from `script -qc` (util-linux); the
@@ -37,7 +37,7 @@ test('off a terminal: validate, discover and capture log JSON lines', async () =
   for (const args of [['validate', '--config', bad], ['discover', '--config', bad], ['capture', '--config', bad, '--once']]) {
     const r = await piped(args);
     assert.equal(r.code, 1);
-    const last = JSON.parse(r.stderr.trim().split('\n').at(-1)!);
+    const last = JSON.parse(r.stderr.trim().split('\n').at(-1)!) as LogLine;
     assert.equal(last.level, 'error');
     assert.equal(last.msg, ERROR);
   }
@@ -64,7 +64,7 @@ test('on a terminal: errors are readable lines, not JSON; --log-format json keep
   } catch (err) {
     json = String((err as { stdout?: string }).stdout ?? '');
   }
-  assert.equal(JSON.parse(json.trim().split('\n').at(-1)!).msg, ERROR);
+  assert.equal((JSON.parse(json.trim().split('\n').at(-1)!) as LogLine).msg, ERROR);
 });
 
 test('under Flow (the protocol, no command) logs stay JSON even on a terminal', { skip: !hasScript && 'script(1) is not installed' }, () => {
@@ -75,7 +75,7 @@ test('under Flow (the protocol, no command) logs stay JSON even on a terminal', 
   } catch (err) {
     shown = String((err as { stdout?: string }).stdout ?? '');
   }
-  const last = JSON.parse(shown.replace(/\r/g, '').trim().split('\n').at(-1)!);
+  const last = JSON.parse(shown.replace(/\r/g, '').trim().split('\n').at(-1)!) as LogLine;
   assert.equal(last.level, 'error');
 });
 

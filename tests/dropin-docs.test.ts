@@ -36,17 +36,17 @@ function commands(): Command[] {
   for (const doc of DOCS) {
     const text = read(doc);
     // A "block" is a fenced code block (or, in YAML, the whole comment header).
-    const blocks = doc.endsWith('.md') ? [...text.matchAll(/```[a-z]*\n([\s\S]*?)```/g)].map((m) => m[1]!) : [text];
-    const inline = doc.endsWith('.md') ? [...text.matchAll(/`(flowctl [^`]+)`/g)].map((m) => m[1]!) : [];
+    const blocks = doc.endsWith('.md') ? [...text.matchAll(/```[a-z]*\n([\s\S]*?)```/g)].map((m) => m[1]) : [text];
+    const inline = doc.endsWith('.md') ? [...text.matchAll(/`(flowctl [^`]+)`/g)].map((m) => m[1]) : [];
     for (const block of [...blocks, ...inline]) {
       for (const raw of block.split('\n')) {
         const line = raw.replace(/^\s*#\s*/, '').replace(/\s+#.*$/, '').trim();
         const m = /^flowctl\s+((?:raw|catalog)\s+[a-z-]+|[a-z-]+)(.*)$/.exec(line);
         if (!m) continue;
         const args = new Map<string, string | true>();
-        const words = m[2]!.trim().split(/\s+/).filter(Boolean);
+        const words = m[2].trim().split(/\s+/).filter(Boolean);
         for (let i = 0; i < words.length; i++) {
-          const w = words[i]!;
+          const w = words[i];
           assert.ok(w.startsWith('--'), `${doc}: \`${line}\`: unexpected word ${w}`);
           const next = words[i + 1];
           if (next !== undefined && !next.startsWith('--')) {
@@ -54,7 +54,7 @@ function commands(): Command[] {
             i++;
           } else args.set(w, true);
         }
-        out.push({ doc, line, sub: m[1]!.replace(/\s+/g, ' '), args, block });
+        out.push({ doc, line, sub: m[1].replace(/\s+/g, ' '), args, block });
       }
     }
   }
@@ -116,8 +116,8 @@ test('Properties tables cover every endpoint and binding property of the Spec', 
   const resource = Object.keys(RESOURCE_SCHEMA.properties as Record<string, unknown>).map((k) => `/${k}`);
   for (const doc of ['README.md', 'docs/pinterest.md']) {
     const text = read(doc);
-    const endpoint = text.split('#### Endpoint')[1]!.split('#### Bindings')[0]!;
-    const bindings = text.split('#### Bindings')[1]!.split('\n## ')[0]!;
+    const endpoint = text.split('#### Endpoint')[1].split('#### Bindings')[0];
+    const bindings = text.split('#### Bindings')[1].split('\n## ')[0];
     for (const p of paths) assert.ok(endpoint.includes(`\`${p}\``), `${doc}: endpoint properties list ${p}`);
     for (const p of resource) assert.ok(bindings.includes(`\`${p}\``), `${doc}: binding properties list ${p}`);
     assert.doesNotMatch(text, /web form doesn't show/i, `${doc}: the web form renders the advanced settings (collapsed)`);
@@ -129,22 +129,22 @@ test('docs/pinterest.md reads as Estuary connector pages do', () => {
   for (const h of ['## Prerequisites', '## Configuration', '### Properties', '#### Endpoint', '#### Bindings', '### Sample']) assert.ok(page.includes(`\n${h}\n`), h);
   for (const role of ['Owner', 'Admin', 'Analyst', 'Campaign Manager']) assert.ok(page.includes(role), `prerequisites name the ${role} role`);
   for (const scope of ['boards:read', 'boards:read_secret', 'pins:read', 'pins:read_secret', 'ads:read', 'catalogs:read', 'user_accounts:read']) assert.ok(page.includes(scope), scope);
-  const sample = /### Sample\n\n```yaml\n([\s\S]*?)```/.exec(page)![1]!;
+  const sample = /### Sample\n\n```yaml\n([\s\S]*?)```/.exec(page)![1];
   assert.ok(sample.includes('${PREFIX}/'), 'sample uses ${PREFIX}');
   assert.ok(sample.includes('image: ghcr.io/estuary/source-pinterest:v1'), 'sample uses the released :v1 image');
 });
 
 test('README migration section: re-discovery first, every stream, the state handover', () => {
   const readme = read('README.md');
-  const section = readme.split('## Migrating from the previous connector')[1]!.split('\n## ')[0]!;
-  const intro = section.split('\n### ')[0]!;
-  assert.match(intro.split('\n').filter(Boolean)[0]!, /re-discover first/i, 'the chosen answer is stated first');
+  const section = readme.split('## Migrating from the previous connector')[1].split('\n## ')[0];
+  const intro = section.split('\n### ')[0];
+  assert.match(intro.split('\n').filter(Boolean)[0], /re-discover first/i, 'the chosen answer is stated first');
   assert.match(intro, /1\. \*\*Re-discover/, 'the first step is re-discovery');
   assert.ok(intro.includes('*Web app:*') && intro.includes('*flowctl:*'), 'web app and flowctl steps');
   for (const s of STREAMS) assert.ok(section.includes(`\`${s.name}\``), `the migration section covers ${s.name}`);
   assert.ok(section.includes('`custom_<name>`'));
   for (const s of ['ad_analytics', 'ad_group_analytics', 'campaign_analytics']) assert.ok(intro.includes(`\`${s}\``), `the CAMPAIGN_ID window names ${s}`);
-  const state = section.split('### State handover')[1]!;
+  const state = section.split('### State handover')[1];
   for (const w of ['updated_time', '`DATE`', '`date`', 'lookback', 'starts fresh', 'info', 'first checkpoint removes']) assert.ok(state.includes(w), `state handover: ${w}`);
   assert.match(section, /ACTIVE and PAUSED only/, 'what a null status meant then');
   assert.match(section, /all five statuses/, 'what a null status means now');

@@ -97,7 +97,7 @@ const legacyBindings = LEGACY_STREAMS.map((stream) => ({
 test('previous configs validate against the Spec configSchema, as Flow validates them on publish', async () => {
   const run = await runJson([INTERNAL_SPEC]);
   assert.equal(run.code, 0, run.stderr);
-  const spec = run.responses[0]!.spec;
+  const spec = run.responses[0].spec!;
   const ajv = new Ajv({ strict: false, discriminator: true });
   addFormats(ajv);
   const validateConfig = ajv.compile(spec.configSchema);
@@ -105,9 +105,9 @@ test('previous configs validate against the Spec configSchema, as Flow validates
   const validateResource = ajv.compile(spec.resourceConfigSchema);
   for (const b of legacyBindings) assert.ok(validateResource(b.resourceConfig), `${b.resourceConfig.stream}: ${ajv.errorsText(validateResource.errors)}`);
   // The web form renders neither the legacy fields nor test knobs.
-  assert.equal(spec.configSchema.properties.status['x-hidden-field'], true);
-  assert.equal(spec.resourceConfigSchema.properties.cursorField['x-hidden-field'], true);
-  assert.equal(spec.resourceConfigSchema.properties.namespace['x-hidden-field'], true);
+  assert.equal(spec.configSchema.properties!.status['x-hidden-field'], true);
+  assert.equal(spec.resourceConfigSchema.properties!.cursorField['x-hidden-field'], true);
+  assert.equal(spec.resourceConfigSchema.properties!.namespace['x-hidden-field'], true);
   assert.deepEqual(spec.resourcePathPointers, ['/stream']);
 });
 
@@ -115,12 +115,12 @@ test('Validate accepts every previous config with the previous bindings; resourc
   // Pinterest rotates refresh tokens: each config gets a sandbox of its own (run side by side).
   await Promise.all(Object.keys(legacyConfigs()).map(async (name) => {
     const own = await startSandbox({ port: 0 });
-    const config = legacyConfigs(own.baseUrl)[name]!;
+    const config = legacyConfigs(own.baseUrl)[name];
     const run = await runJson([INTERNAL_SPEC, { validate: { name: 'acmeCo/pinterest/source-pinterest', connectorType: 'IMAGE', config, bindings: legacyBindings } }]);
     assert.equal(run.code, 0, `${name}: ${run.stderr}`);
-    assert.equal(assertProtocolResponse(run.responses[1]!), 'validated', name);
+    assert.equal(assertProtocolResponse(run.responses[1]), 'validated', name);
     assert.deepEqual(
-      run.responses[1]!.validated.bindings.map((b: { resourcePath: string[] }) => b.resourcePath),
+      run.responses[1].validated!.bindings.map((b) => b.resourcePath),
       LEGACY_STREAMS.map((s) => [s]),
       `${name}: resourcePath [stream], as the previous connector's`,
     );
@@ -131,10 +131,10 @@ test('Validate accepts every previous config with the previous bindings; resourc
 });
 
 test('Discover accepts a previous config', async () => {
-  const config = legacyConfigs()['oauth + stale access_token, status list']!;
+  const config = legacyConfigs()['oauth + stale access_token, status list'];
   const run = await runJson([INTERNAL_SPEC, { discover: { connectorType: 'IMAGE', config } }]);
   assert.equal(run.code, 0, run.stderr);
-  assert.equal(assertProtocolResponse(run.responses[1]!), 'discovered');
+  assert.equal(assertProtocolResponse(run.responses[1]), 'discovered');
 });
 
 test('status maps to entity_statuses; entity_statuses wins; null and [] mean the default', () => {
@@ -160,7 +160,7 @@ test('status maps to entity_statuses; entity_statuses wins; null and [] mean the
 test('a previous status list filters what a real capture reads', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dropin-legacy-'));
   const cfgFile = join(dir, 'config.json');
-  const config = { ...legacyConfigs()['access token, status null']!, status: ['ARCHIVED'] };
+  const config = { ...legacyConfigs()['access token, status null'], status: ['ARCHIVED'] };
   writeFileSync(cfgFile, JSON.stringify(config));
   const child = spawn(process.execPath, ['dist/main.js', 'capture', '--config', cfgFile, '--streams', 'campaigns', '--once', '--output', join(dir, 'out')], {
     cwd: ROOT,

@@ -43,9 +43,9 @@ async function capture(state: unknown): Promise<{ run: Run; docs: Record<string,
   let reduced: Doc = structuredClone(state) as Doc;
   const checkpoints: Doc[] = [];
   for (const r of run.responses) {
-    if (r.captured) docs[STREAMS[r.captured.binding as number]].push(r.captured.doc as Doc);
+    if (r.captured) docs[STREAMS[r.captured.binding as number]].push(r.captured.doc);
     if (r.checkpoint) {
-      checkpoints.push(r.checkpoint.state.updated as Doc);
+      checkpoints.push(r.checkpoint.state.updated);
       reduced = applyMergePatch(reduced, r.checkpoint.state.updated) as Doc;
     }
   }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { GOOD_CONFIG, ROOT, spawnConnector } from './flow-harness.js';
+import { GOOD_CONFIG, ROOT, spawnConnector, type JsonSchema, type ProtoResponse } from './flow-harness.js';
 import { counterState } from './fixtures/test-source.js';
 import { serveGrpc } from '../src/protocol/grpc-server.js';
 import { runConnector } from '../src/connector/connector.js';
@@ -13,17 +13,18 @@ import { testSource } from './fixtures/test-source.js';
 // proto/capture.proto (proto field names, JSON text in *_json fields).
 
 const pkgDef = protoLoader.loadSync(`${ROOT}/proto/capture.proto`, { includeDirs: [`${ROOT}/proto`], keepCase: true, enums: String, defaults: false });
-const capturePkg = (grpc.loadPackageDefinition(pkgDef) as any).capture;
+type Msg = Record<string, unknown>;
+/** The client proto-loader generates for capture.Connector. */
+type ConnectorClient = grpc.Client & { Capture(): grpc.ClientDuplexStream<Msg, ProtoResponse> };
+const capturePkg = (grpc.loadPackageDefinition(pkgDef) as unknown as { capture: { Connector: new (address: string, credentials: grpc.ChannelCredentials) => ConnectorClient } }).capture;
 
-type Msg = Record<string, any>;
-
-function rpc(port: number, requests: Msg[], opts: { endAfter?: (responses: Msg[]) => boolean } = {}): Promise<{ responses: Msg[]; error?: grpc.ServiceError }> {
+function rpc(port: number, requests: Msg[], opts: { endAfter?: (responses: ProtoResponse[]) => boolean } = {}): Promise<{ responses: ProtoResponse[]; error?: grpc.ServiceError }> {
   const client = new capturePkg.Connector(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
   const call = client.Capture();
-  const responses: Msg[] = [];
+  const responses: ProtoResponse[] = [];
   return new Promise((resolve) => {
     let ended = false;
-    call.on('data', (r: Msg) => {
+    call.on('data', (r: ProtoResponse) => {
       responses.push(r);
       if (!ended && opts.endAfter?.(responses)) {
         ended = true;
@@ -61,9 +62,9 @@ test('serve: spec, discover and validate errors over gRPC; SIGTERM exits 0', asy
   const unary = await rpc(port, [internal, { discover: { connector_type: 'IMAGE', config_json: JSON.stringify(GOOD_CONFIG) } }]);
   assert.equal(unary.error, undefined, stderr);
   assert.equal(unary.responses.length, 2);
-  assert.equal(unary.responses[0].spec.protocol, 3032023);
-  assert.equal(JSON.parse(unary.responses[0].spec.config_schema_json).properties.credentials.discriminator.propertyName, 'auth_method');
-  const names = unary.responses[1].discovered.bindings.map((b: Msg) => b.recommended_name);
+  assert.equal(unary.responses[0].spec!.protocol, 3032023);
+  assert.equal((JSON.parse(unary.responses[0].spec!.config_schema_json) as JsonSchema).properties!.credentials.discriminator!.propertyName, 'auth_method');
+  const names = unary.responses[1].discovered!.bindings.map((b) => b.recommended_name);
   assert.ok(names.includes('ad_analytics') && names.includes('catalogs_feeds'));
 
   const bad = await rpc(port, [internal, { validate: { config_json: JSON.stringify(GOOD_CONFIG), bindings: [{ resource_config_json: '{"stream":"boards","syncMode":"incremental"}' }] } }]);
@@ -103,9 +104,9 @@ test('gRPC session: opened, captured, checkpoints; ending the request stream fin
     assert.equal(error, undefined);
     assert.ok(responses[0].spec && responses[1].opened);
     assert.ok(responses.at(-1)!.checkpoint, 'last message is a checkpoint');
-    const beta = responses.filter((r) => r.captured?.binding === 1).map((r) => JSON.parse(r.captured.doc_json));
+    const beta = responses.filter((r) => r.captured?.binding === 1).map((r) => JSON.parse(r.captured!.doc_json) as Record<string, unknown>);
     assert.equal(beta[0].id, 'beta-0', 'bumped backfill (beta.v3) starts from empty state');
-    for (const r of responses.filter((x) => x.checkpoint)) assert.equal(r.checkpoint.state.merge_patch, true);
+    for (const r of responses.filter((x) => x.checkpoint)) assert.equal(r.checkpoint!.state.merge_patch, true);
   } finally {
     await server.shutdown();
   }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import protobuf from 'protobufjs';
-import { ACCESS_TOKEN, GOOD_CONFIG, TEST_CONNECTOR, finalError, spawnConnector, ROOT } from './flow-harness.js';
+import { ACCESS_TOKEN, GOOD_CONFIG, TEST_CONNECTOR, finalError, spawnConnector, ROOT, type JsonSchema, type LogLine, type ProtoResponse } from './flow-harness.js';
 import { startSandbox } from '../src/sandbox/index.js';
 import { counterState } from './fixtures/test-source.js';
 
@@ -25,7 +25,7 @@ async function runProto(requests: Array<Record<string, unknown>>, args?: string[
   const chunks: Buffer[] = [];
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const responses: Array<Record<string, any>> = [];
+  const responses: ProtoResponse[] = [];
   let buf = Buffer.alloc(0);
   child.stdout!.on('data', (d: Buffer) => {
     chunks.push(d);
@@ -41,7 +41,7 @@ async function runProto(requests: Array<Record<string, unknown>>, args?: string[
   if (!keepOpenUntil) child.stdin!.end();
   const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
   assert.equal(buf.length, 0, 'no partial frame at the end of output');
-  return { code, responses, stderr, logs: stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
+  return { code, responses, stderr, logs: stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l) as LogLine) };
 }
 
 const internalSpec = { spec: { connector_type: 'IMAGE', config_json: '{}' } };
@@ -81,16 +81,16 @@ test('proto codec: spec and discover round-trip through the child', async () => 
   const run = await runProto([internalSpec, { discover: { name: 'acmeCo/x', connector_type: 'IMAGE', config_json: JSON.stringify(GOOD_CONFIG) } }]);
   assert.equal(run.code, 0, run.stderr);
   assert.equal(run.responses.length, 2);
-  const spec = run.responses[0].spec;
+  const spec = run.responses[0].spec!;
   assert.equal(spec.protocol, 3032023);
-  assert.deepEqual(JSON.parse(spec.config_schema_json).required, ['start_date', 'credentials']);
+  assert.deepEqual((JSON.parse(spec.config_schema_json) as JsonSchema).required, ['start_date', 'credentials']);
   assert.deepEqual(spec.resource_path_pointers, ['/stream']);
-  assert.equal(spec.oauth2.provider, 'pinterest');
-  assert.match(JSON.parse(spec.oauth2.access_token_headers_json_map.Authorization), /^Basic /);
-  const bindings = run.responses[1].discovered.bindings as Array<Record<string, any>>;
+  assert.equal(spec.oauth2!.provider, 'pinterest');
+  assert.match(JSON.parse(spec.oauth2!.access_token_headers_json_map.Authorization) as string, /^Basic /);
+  const bindings = run.responses[1].discovered!.bindings;
   const boards = bindings.find((b) => b.recommended_name === 'boards')!;
   assert.deepEqual(JSON.parse(boards.resource_config_json), { stream: 'boards', syncMode: 'full_refresh', interval: 'PT24H' });
-  assert.equal(JSON.parse(boards.document_schema_json)['x-infer-schema'], true);
+  assert.equal((JSON.parse(boards.document_schema_json) as JsonSchema)['x-infer-schema'], true);
   assert.deepEqual(boards.key, ['/id']);
 });
 
@@ -103,7 +103,7 @@ test('proto codec: validate answers and rejects like the JSON codec', async () =
   assert.deepEqual(ok.responses[1], { validated: { bindings: [{ resource_path: ['ads'] }] } });
   const bad = await runProto([internalSpec, { validate: { config_json: JSON.stringify(GOOD_CONFIG), bindings: [{ resource_config_json: '{"stream":"nope"}' }] } }]);
   assert.equal(bad.code, 1);
-  assert.match(finalError({ logs: bad.logs } as never).msg, /binding 0 \(stream "nope"\): unknown stream/);
+  assert.match(finalError(bad).msg, /binding 0 \(stream "nope"\): unknown stream/);
 });
 
 test('proto codec: a session with state, range, captured docs and merge-patch checkpoints', async () => {
@@ -122,12 +122,12 @@ test('proto codec: a session with state, range, captured docs and merge-patch ch
   const run = await runProto([internalSpec, open], TEST_CONNECTOR, (n) => n >= 6);
   assert.equal(run.code, 0, run.stderr);
   assert.ok(run.responses[1].opened);
-  const docs = run.responses.filter((r) => r.captured).map((r) => JSON.parse(r.captured.doc_json));
+  const docs = run.responses.filter((r) => r.captured).map((r) => JSON.parse(r.captured!.doc_json) as Record<string, unknown>);
   assert.equal(docs[0].id, 'alpha-7');
   assert.deepEqual(docs[0].range, [0, 0x7fffffff]);
   const last = run.responses.at(-1)!;
   assert.ok(last.checkpoint, 'ends on a checkpoint');
-  const cp = run.responses.find((r) => r.checkpoint)!.checkpoint.state;
+  const cp = run.responses.find((r) => r.checkpoint)!.checkpoint!.state;
   assert.equal(cp.merge_patch, true);
   assert.deepEqual(JSON.parse(cp.updated_json), { bindingStateV1: { 'alpha.v1': { subtasks: { counter: { updatedTime: 9 } } } } });
 });

@@ -22,29 +22,29 @@ test('spec: internal spec then real spec, two responses, exit 0', async () => {
   assert.equal(run.code, 0, run.stderr);
   assert.equal(run.responses.length, 2);
   for (const r of run.responses) assert.equal(assertProtocolResponse(r), 'spec');
-  const spec = run.responses[1].spec;
+  const spec = run.responses[1].spec!;
   assert.deepEqual(spec.resourcePathPointers, ['/stream']);
   assert.match(spec.documentationUrl, /^https:\/\//);
   const cs = spec.configSchema;
   assert.deepEqual(cs.required, ['start_date', 'credentials']);
-  assert.deepEqual(cs.properties.credentials.discriminator, { propertyName: 'auth_method' });
-  const [oauth, token] = cs.properties.credentials.oneOf;
+  assert.deepEqual(cs.properties!.credentials.discriminator, { propertyName: 'auth_method' });
+  const [oauth, token] = cs.properties!.credentials.oneOf!;
   assert.equal(oauth['x-oauth2-provider'], 'pinterest');
   for (const k of ['client_id', 'client_secret', 'refresh_token']) {
-    assert.equal(oauth.properties[k].secret, true);
-    assert.equal(oauth.properties[k].airbyte_secret, true);
+    assert.equal(oauth.properties![k].secret, true);
+    assert.equal(oauth.properties![k].airbyte_secret, true);
   }
-  assert.equal(token.properties.access_token.secret, true);
-  assert.deepEqual(cs.properties.entity_statuses.default, ['ACTIVE', 'PAUSED', 'ARCHIVED', 'DRAFT', 'DELETED_DRAFT']);
-  assert.equal(cs.properties.lookback_window_days.maximum, 89);
-  assert.equal(cs.properties.advanced.properties.page_size.maximum, 250);
-  assert.equal(spec.oauth2.provider, 'pinterest');
-  assert.match(spec.oauth2.authUrlTemplate, /^https:\/\/www\.pinterest\.com\/oauth\/\?.*scope=boards:read,boards:read_secret,pins:read,pins:read_secret,ads:read,catalogs:read,user_accounts:read/);
-  assert.equal(spec.oauth2.accessTokenUrlTemplate, 'https://api.pinterest.com/v5/oauth/token');
-  assert.match(spec.oauth2.accessTokenHeaders.Authorization, /^Basic \{\{#basicauth\}\}/);
-  assert.deepEqual(spec.oauth2.accessTokenResponseMap, { refresh_token: '/refresh_token', access_token: '/access_token' });
+  assert.equal(token.properties!.access_token.secret, true);
+  assert.deepEqual(cs.properties!.entity_statuses.default, ['ACTIVE', 'PAUSED', 'ARCHIVED', 'DRAFT', 'DELETED_DRAFT']);
+  assert.equal(cs.properties!.lookback_window_days.maximum, 89);
+  assert.equal(cs.properties!.advanced.properties!.page_size.maximum, 250);
+  assert.equal(spec.oauth2!.provider, 'pinterest');
+  assert.match(spec.oauth2!.authUrlTemplate, /^https:\/\/www\.pinterest\.com\/oauth\/\?.*scope=boards:read,boards:read_secret,pins:read,pins:read_secret,ads:read,catalogs:read,user_accounts:read/);
+  assert.equal(spec.oauth2!.accessTokenUrlTemplate, 'https://api.pinterest.com/v5/oauth/token');
+  assert.match(spec.oauth2!.accessTokenHeaders.Authorization, /^Basic \{\{#basicauth\}\}/);
+  assert.deepEqual(spec.oauth2!.accessTokenResponseMap, { refresh_token: '/refresh_token', access_token: '/access_token' });
   // namespace and cursorField: accepted (hidden, ignored) for bindings of the previous connector (issue 13).
-  assert.deepEqual(Object.keys(spec.resourceConfigSchema.properties).sort(), ['cursorField', 'interval', 'namespace', 'stream', 'syncMode']);
+  assert.deepEqual(Object.keys(spec.resourceConfigSchema.properties!).sort(), ['cursorField', 'interval', 'namespace', 'stream', 'syncMode']);
 });
 
 test('discover: every SPEC §4 stream with its key, schema and default resource config', async () => {
@@ -52,7 +52,7 @@ test('discover: every SPEC §4 stream with its key, schema and default resource 
   assert.equal(run.code, 0, run.stderr);
   assert.equal(run.responses.length, 2);
   assert.equal(assertProtocolResponse(run.responses[1]), 'discovered');
-  const bindings = run.responses[1].discovered.bindings as Array<Record<string, any>>;
+  const bindings = run.responses[1].discovered!.bindings;
   const byName = new Map(bindings.map((b) => [b.recommendedName, b]));
   for (const name of SPEC4_STREAMS) assert.ok(byName.has(name), `stream ${name} discovered`);
   assert.equal(bindings.length, STREAMS.length);
@@ -72,7 +72,7 @@ test('discover: custom reports become custom_<name> streams', async () => {
   const config = { ...GOOD_CONFIG, custom_reports: [{ name: 'spend', level: 'CAMPAIGN', columns: ['SPEND_IN_DOLLAR'] }] };
   const run = await runJson([INTERNAL_SPEC, { discover: { config } }]);
   assert.equal(run.code, 0, run.stderr);
-  const b = run.responses[1].discovered.bindings.find((x: any) => x.recommendedName === 'custom_spend');
+  const b = run.responses[1].discovered!.bindings.find((x) => x.recommendedName === 'custom_spend');
   assert.ok(b);
   assert.deepEqual(b.key, ['/CAMPAIGN_ID', '/DATE']);
 });

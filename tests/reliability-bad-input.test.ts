@@ -124,7 +124,7 @@ function assertOneClearError(c: Case, run: ChildRun): void {
   assert.equal(run.code, 1, `${c.name}: exit 1 (stderr: ${run.stderr.slice(-600)})`);
   const errors = run.logs.filter((l) => l.level === 'error' || l.level === 'fatal');
   assert.equal(errors.length, 1, `${c.name}: exactly one error line:\n${run.stderr}`);
-  const e = errors[0]!;
+  const e = errors[0];
   assert.equal(run.logs.at(-1), e, `${c.name}: the error is the last line`);
   assert.equal(typeof e.msg, 'string');
   assert.ok(!/\n\s+at |\bat .*\.(js|ts):\d+/.test(e.msg), `${c.name}: no stack trace as the message: ${e.msg}`);
@@ -191,9 +191,9 @@ test('a refresh token revoked mid-capture ends the session with one error naming
   const updates = logs.filter((l) => l.fields?.eventType === 'configUpdate');
   assert.equal(updates.length, 1);
   // Under Flow the full config goes to the runtime, encrypted by the ENCRYPTION_URL service.
-  const published = updates[0]!.fields!.config as Record<string, any>;
+  const published = updates[0].fields!.config as { credentials: Record<string, string>; [field: string]: unknown };
   assert.match(published.credentials.refresh_token, /^ENC\[sandbox,/, 'the published config is encrypted');
-  const decrypted = sandboxDecrypt(published) as Record<string, any>;
+  const decrypted = sandboxDecrypt(published) as { credentials: Record<string, string>; [field: string]: unknown };
   assert.match(decrypted.credentials.refresh_token, /^pinr_/);
   assert.notEqual(decrypted.credentials.refresh_token, REFRESH, 'it carries the rotated token');
   assert.equal(decrypted.credentials.client_secret, 'sandbox-secret', 'the full config, credentials included');
@@ -207,5 +207,5 @@ test('a refresh token revoked mid-capture ends the session with one error naming
   const errors = logs.filter((l) => l.level === 'error');
   assert.equal(errors.length, 1, stderr);
   assert.equal(logs.at(-1), errors[0]);
-  assert.match(errors[0]!.msg, /credentials\.refresh_token.*(revoked|expired)/);
+  assert.match(errors[0].msg, /credentials\.refresh_token.*(revoked|expired)/);
 });

@@ -72,7 +72,7 @@ test('every stream under 5xx, 429 code 8, truncated bodies, resets, token expiry
   assert.ok(rate429 / total >= 0.05, `≥5% 429 code 8 (${rate429}/${total})`);
   for (const k of ['truncate', 'reset', 'expire', '2726', 'slow']) assert.ok((f[k] ?? 0) > 0, `${k} faults were injected`);
   assert.ok((stats.byOperation['report/download']?.total ?? 0) > (clean.cols.campaign_analytics_report ? 0 : -1));
-  const downloads = stats.byOperation['report/download']!;
+  const downloads = stats.byOperation['report/download'];
   assert.ok(downloads.total > Object.keys(keys).filter((s) => s.endsWith('_report')).length * 2, 'some report downloads were retried');
 
   const got = reduceAll(faulty.cols, keys);
@@ -88,8 +88,8 @@ test('every stream under 5xx, 429 code 8, truncated bodies, resets, token expiry
   assert.equal(faulty.run.logs.filter((l) => l.fields?.eventType === 'configUpdate').length, 0);
   const saves = faulty.run.logs.filter((l) => /saved the updated credentials\.refresh_token/.test(l.msg ?? ''));
   assert.equal(saves.length, rotations, 'the config file is updated once per rotated refresh token');
-  const saved = JSON.parse(readFileSync(faulty.configFile, 'utf8')) as Record<string, any>;
-  const token = saved.credentials.refresh_token as string;
+  const saved = JSON.parse(readFileSync(faulty.configFile, 'utf8')) as { credentials: Record<string, string>; [field: string]: unknown };
+  const token = saved.credentials.refresh_token;
   assert.match(token, /^pinr_/);
   assert.notEqual(token, 'pinr_faults_run');
   assert.equal(saved.credentials.client_secret, CLIENT_SECRET, 'the rest of the file is kept');

@@ -8,7 +8,7 @@ import type { Sandbox } from '../src/sandbox/index.js';
 import { applyMergePatch } from '../src/connector/state.js';
 import { parseConfig } from '../src/pinterest/config-parse.js';
 import { pinterestStreams } from '../src/pinterest/source.js';
-import { ROOT } from './flow-harness.js';
+import { ROOT, type LogLine } from './flow-harness.js';
 
 export type Doc = Record<string, unknown>;
 
@@ -51,7 +51,7 @@ export interface ChildRun {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
-  logs: Array<Record<string, any>>;
+  logs: LogLine[];
 }
 
 /** `node dist/main.js <args>` to completion; stdin closed. */
@@ -68,13 +68,13 @@ export function runMain(args: string[], env: Record<string, string> = {}, input:
   });
 }
 
-export function parseLogLines(stderr: string): Array<Record<string, any>> {
+export function parseLogLines(stderr: string): LogLine[] {
   return stderr
     .split('\n')
     .filter(Boolean)
     .map((l) => {
       try {
-        return JSON.parse(l) as Record<string, any>;
+        return JSON.parse(l) as LogLine;
       } catch {
         return { level: 'non-json', msg: l };
       }

@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { startSandbox, type Sandbox } from '../src/sandbox/index.js';
-import { INTERNAL_SPEC, ROOT, assertProtocolResponse } from './flow-harness.js';
+import { INTERNAL_SPEC, ROOT, assertProtocolResponse, type LogLine } from './flow-harness.js';
 import { capturedIds, expectedIds } from './entities-helpers.js';
 import { TODAY, fastConfig, parseLogLines, reduceState, transcript, type Doc } from './reliability-helpers.js';
 
@@ -19,7 +19,7 @@ after(() => sb.close());
 interface Session {
   code: number | null;
   stdout: string;
-  logs: Array<Record<string, any>>;
+  logs: LogLine[];
 }
 
 /** A Flow session over stdio; stdin is closed once every binding finished a pass (unless it exits first). */
@@ -31,7 +31,7 @@ function session(config: Doc, streams: string[], state: Doc = {}): Promise<Sessi
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => {
     stderr += d;
-    for (const l of parseLogLines(d)) if (l.fields?.eventType === 'connectorStatus' && l.fields.passes !== undefined) finished.add(l.binding);
+    for (const l of parseLogLines(d)) if (l.fields?.eventType === 'connectorStatus' && l.fields.passes !== undefined) finished.add(l.binding as number);
     if (finished.size === streams.length) child.stdin.end();
   });
   child.stdin.on('error', () => {});
@@ -40,7 +40,8 @@ function session(config: Doc, streams: string[], state: Doc = {}): Promise<Sessi
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, logs: parseLogLines(stderr) })));
 }
 
-const status = (s: Session) => s.logs.filter((l) => l.fields?.eventType === 'connectorStatus');
+type StatusLine = LogLine & { fields: Record<string, unknown> };
+const status = (s: Session) => s.logs.filter((l): l is StatusLine => l.fields?.eventType === 'connectorStatus');
 
 test('connectorStatus: capture start, every binding pass with its count, rate-limit waits with category and duration', { timeout: 180_000 }, async () => {
   const streams = ['boards', 'campaigns', 'ad_account_analytics'];
@@ -93,13 +94,13 @@ test('a rate-limit wait beyond advanced.max_rate_limit_wait_seconds ends the ses
   assert.equal(first.code, 0, JSON.stringify(first.logs.slice(-3)));
   const last = first.logs.at(-1)!;
   assert.equal(last.level, 'info');
-  assert.equal(last.fields.eventType, 'connectorStatus');
+  assert.equal(last.fields?.eventType, 'connectorStatus');
   assert.equal(last.fields.category, 'ads_read');
-  assert.ok(last.fields.waitSeconds > 0.5);
+  assert.ok((last.fields.waitSeconds as number) > 0.5);
   assert.match(last.msg, /Stopping the capture session: Pinterest's ads_read rate limit asks to wait \d+ s .*longer than advanced\.max_rate_limit_wait_seconds .*the next session resumes there/);
   const t1 = transcript(first.stdout, streams);
   assert.equal(t1.discarded, 0, 'the session ended on a checkpoint');
-  const all = streams.reduce((n, s) => n + expectedIds(sb)[s]!.length, 0);
+  const all = streams.reduce((n, s) => n + expectedIds(sb)[s].length, 0);
   assert.ok(t1.committed.length > 0 && t1.committed.length < all, `stopped part-way (${t1.committed.length} of ${all})`);
 
   // The next session (quota back) picks up where the first stopped.
@@ -109,7 +110,7 @@ test('a rate-limit wait beyond advanced.max_rate_limit_wait_seconds ends the ses
   assert.equal(second.code, 0);
   const t2 = transcript(second.stdout, streams);
   const docs: Record<string, Doc[]> = {};
-  for (const [b, d] of [...t1.committed, ...t2.committed]) (docs[streams[b]!] ??= []).push(d);
+  for (const [b, d] of [...t1.committed, ...t2.committed]) (docs[streams[b]] ??= []).push(d);
   const want = expectedIds(sb);
   for (const s of streams) assert.deepEqual([...new Set(capturedIds(docs, s))], want[s], `${s}: nothing lost across the stop`);
   // Resumed, not restarted: the second session re-reads at most the page each binding was on.

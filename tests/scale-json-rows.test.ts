@@ -9,7 +9,7 @@ test('splitJsonArray yields each row of a JSON array as its own text, equal to J
     [1, 2, '3'],
   ];
   const text = ` \n${JSON.stringify(rows, null, 1)}\n `;
-  assert.deepEqual(splitJsonArray(text).map((s) => JSON.parse(s)), rows);
+  assert.deepEqual(splitJsonArray(text).map((s) => JSON.parse(s) as unknown), rows);
   assert.deepEqual(splitJsonArray('[]'), []);
   assert.deepEqual(splitJsonArray('{"items": []}'), [], 'a non-array answer holds no rows');
 });

@@ -88,7 +88,10 @@ function intervalElapsed(state: unknown): unknown {
 /** The ad account a document belongs to (every ads-scoped document names it one way or another). */
 function accountOf(stream: string, doc: Doc): string | undefined {
   if (stream === 'ad_accounts') return String(doc.id);
-  for (const k of ['ad_account_id', 'AD_ACCOUNT_ID', 'ADVERTISER_ID']) if (doc[k] != null) return String(doc[k]);
+  for (const k of ['ad_account_id', 'AD_ACCOUNT_ID', 'ADVERTISER_ID']) {
+    const id = doc[k] as string | number | null | undefined; // ids are strings or numbers
+    if (id != null) return String(id);
+  }
   return undefined;
 }
 

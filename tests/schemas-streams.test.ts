@@ -18,8 +18,9 @@ import {
 } from '../src/pinterest/columns.js';
 import type { CustomReport } from '../src/pinterest/config.js';
 import type { StreamDef } from '../src/pinterest/streams/types.js';
+import type { JsonSchema } from './flow-harness.js';
 
-type Schema = Record<string, any>;
+type Schema = JsonSchema;
 type Doc = Record<string, unknown>;
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -49,7 +50,7 @@ test('every stream has a compilable object schema whose key fields are required 
     assert.notEqual(s.additionalProperties, false, `${def.name} must stay open`);
     for (const k of def.key.map(field)) {
       assert.ok((s.required as string[]).includes(k), `${def.name}: key ${k} required`);
-      assert.equal(s.properties[k]?.type, 'string', `${def.name}: key ${k} a non-null string`);
+      assert.equal(s.properties![k]?.type, 'string', `${def.name}: key ${k} a non-null string`);
     }
     // Required = the key only (Pinterest omits empty fields; extra requirements would reject real data).
     assert.deepEqual([...(s.required as string[])].sort(), def.key.map(field).sort(), def.name);
@@ -58,7 +59,7 @@ test('every stream has a compilable object schema whose key fields are required 
 
 test('ids are strings in every schema', () => {
   const walk = (s: Schema, path: string, top: boolean): void => {
-    for (const [k, v] of Object.entries((s.properties ?? {}) as Record<string, Schema>)) {
+    for (const [k, v] of Object.entries(s.properties ?? {})) {
       const isId = k === 'id' || k.endsWith('_id') || k.endsWith('_ID');
       const types: string[] = v.type === undefined ? [] : [v.type].flat();
       if (isId && types.includes('array')) {
@@ -69,7 +70,7 @@ test('ids are strings in every schema', () => {
         if (top) assert.deepEqual(types.filter((t) => t !== 'null'), ['string'], `${path}.${k} only strings`);
       }
       walk(v, `${path}.${k}`, false);
-      if (v.items) walk(v.items as Schema, `${path}.${k}[]`, false);
+      if (v.items) walk(v.items, `${path}.${k}[]`, false);
     }
   };
   for (const def of DEFS) walk(schemaOf(def), def.name, true);
@@ -100,8 +101,8 @@ test('documents built from the OpenAPI examples validate; broken ones do not', (
 
 test('catalogs_feeds declares no credentials', () => {
   const s = schemaOf(STREAMS.find((d) => d.name === 'catalogs_feeds')!);
-  assert.equal(s.properties.credentials, undefined);
-  assert.ok(s.properties.location && s.properties.catalog_id, 'feed fields present');
+  assert.equal(s.properties!.credentials, undefined);
+  assert.ok(s.properties!.location && s.properties!.catalog_id, 'feed fields present');
   assert.equal(JSON.stringify(samples.catalogs_feeds).includes('credentials'), false);
 });
 
@@ -130,20 +131,20 @@ test('analytics schemas carry every documented column with the runtime column ty
     const s = schemaOf(def);
     const keyFields = new Set(def.key.map(field));
     for (const c of SYNC_ANALYTICS_COLUMNS) {
-      assert.ok(s.properties[c], `${name}.${c}`);
-      if (!keyFields.has(c)) assert.deepEqual(s.properties[c], columnSchema(c), `${name}.${c}`);
+      assert.ok(s.properties![c], `${name}.${c}`);
+      if (!keyFields.has(c)) assert.deepEqual(s.properties![c], columnSchema(c), `${name}.${c}`);
     }
-    assert.deepEqual(s.properties.DATE, { type: 'string', format: 'date' });
+    assert.deepEqual(s.properties!.DATE, { type: 'string', format: 'date' });
   }
   for (const def of STREAMS.filter((d) => d.strategy === 'async_report')) {
     const s = schemaOf(def);
     const keyFields = new Set(def.key.map(field));
-    for (const c of ASYNC_REPORT_COLUMNS) if (!keyFields.has(c)) assert.deepEqual(s.properties[c], columnSchema(c), `${def.name}.${c}`);
+    for (const c of ASYNC_REPORT_COLUMNS) if (!keyFields.has(c)) assert.deepEqual(s.properties![c], columnSchema(c), `${def.name}.${c}`);
   }
   const pin = schemaOf(STREAMS.find((d) => d.name === 'pin_analytics')!);
-  for (const m of PIN_ANALYTICS_METRIC_TYPES) assert.ok(pin.properties[m], `pin_analytics.${m}`);
+  for (const m of PIN_ANALYTICS_METRIC_TYPES) assert.ok(pin.properties![m], `pin_analytics.${m}`);
   const user = schemaOf(STREAMS.find((d) => d.name === 'user_account_analytics')!);
-  for (const m of USER_ANALYTICS_METRIC_TYPES) assert.ok(user.properties.metrics.properties[m], `user_account_analytics.metrics.${m}`);
+  for (const m of USER_ANALYTICS_METRIC_TYPES) assert.ok(user.properties!.metrics.properties![m], `user_account_analytics.metrics.${m}`);
 });
 
 test('report rows validate with their level keys; a row missing a targeting key does not', () => {
@@ -160,18 +161,18 @@ test('report rows validate with their level keys; a row missing a targeting key 
 test('custom report schemas come from their columns and level', () => {
   const [camp, total, adg, hourly] = CUSTOM.map((r) => DEFS.find((d) => d.name === `custom_${r.name}`)!);
   const s = schemaOf(camp);
-  assert.deepEqual(Object.keys(s.properties).sort(), ['CAMPAIGN_ENTITY_STATUS', 'CAMPAIGN_ID', 'CAMPAIGN_NAME', 'DATE', 'SETTLED', 'SPEND_IN_DOLLAR', 'TOTAL_CLICKTHROUGH']);
+  assert.deepEqual(Object.keys(s.properties!).sort(), ['CAMPAIGN_ENTITY_STATUS', 'CAMPAIGN_ID', 'CAMPAIGN_NAME', 'DATE', 'SETTLED', 'SPEND_IN_DOLLAR', 'TOTAL_CLICKTHROUGH']);
   assert.deepEqual(s.required, ['CAMPAIGN_ID', 'DATE']);
-  assert.deepEqual(s.properties.SPEND_IN_DOLLAR, { type: ['number', 'null'] });
-  assert.deepEqual(s.properties.CAMPAIGN_NAME, { type: ['string', 'null'] });
+  assert.deepEqual(s.properties!.SPEND_IN_DOLLAR, { type: ['number', 'null'] });
+  assert.deepEqual(s.properties!.CAMPAIGN_NAME, { type: ['string', 'null'] });
   const v = validator(camp);
   assert.ok(v({ CAMPAIGN_ID: '1', DATE: '2024-02-03', SPEND_IN_DOLLAR: 1, CAMPAIGN_NAME: 'a', UNLISTED: true }));
   assert.equal(v({ CAMPAIGN_ID: 1, DATE: '2024-02-03' }), false);
 
-  assert.ok(!('DATE' in schemaOf(total).properties), 'TOTAL granularity has no DATE');
+  assert.ok(!('DATE' in schemaOf(total).properties!), 'TOTAL granularity has no DATE');
   const a = schemaOf(adg);
   assert.deepEqual(a.required, ['AD_GROUP_ID', 'DATE', 'TARGETING_TYPE', 'TARGETING_VALUE']);
-  assert.equal(a.properties.CAMPAIGN_ID.type.includes('string'), true);
+  assert.equal(a.properties!.CAMPAIGN_ID.type!.includes('string'), true);
   const h = validator(hourly);
   assert.ok(h({ PRODUCT_ITEM_ID: '9', ADVERTISER_ID: '5', DATE: '2024-02-03 13:00:00', SPEND_IN_MICRO_DOLLAR: 5 }), 'hourly DATE carries a time');
 });
@@ -190,7 +191,7 @@ test('schemas are returned as fresh copies', () => {
   const def = STREAMS.find((d) => d.name === 'boards')!;
   const a = schemaOf(def);
   (a.properties as Schema).id = { type: 'number' };
-  assert.deepEqual(schemaOf(def).properties.id, { type: 'string' });
+  assert.deepEqual(schemaOf(def).properties!.id, { type: 'string' });
 });
 
 test('the compiled module finds resources/ from dist/', async () => {

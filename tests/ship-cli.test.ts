@@ -26,7 +26,7 @@ for (const c of COMMANDS) {
     const description = res.stdout.split('\n\n')[1] ?? '';
     assert.ok(description.trim().length > 20, `${c} has a description`);
     assert.match(res.stdout, /^Options:/m);
-    assert.match(res.stdout, /^Examples:\n  (npm run|node dist\/main\.js) /m, `${c} has examples`);
+    assert.match(res.stdout, /^Examples:\n {2}(npm run|node dist\/main\.js) /m, `${c} has examples`);
   });
 }
 
@@ -81,7 +81,7 @@ for (const [what, path, msg] of BAD) {
 test('unknown command and missing --config are refused with a readable message', async () => {
   const unknown = await runCli(['bogus']);
   assert.equal(unknown.code, 1);
-  assert.match(JSON.parse(unknown.stderr.trim().split('\n').at(-1)!).msg, /unknown command "bogus" \(see --help\)/);
+  assert.match((JSON.parse(unknown.stderr.trim().split('\n').at(-1)!) as { msg: string }).msg, /unknown command "bogus" \(see --help\)/);
   const missing = await runCli(['discover']);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /required option '--config <file>' not specified/);

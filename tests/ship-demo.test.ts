@@ -37,14 +37,15 @@ test('demo captures every stream from the in-process sandbox into <output>/<stre
     assert.ok(row, `summary table has a row for ${stream}`);
     const [status, docs, requests, seconds] = row;
     assert.equal(status, 'done');
-    assert.equal(Number(docs!.replace(/,/g, '')), lines.length, `${stream}: summary documents match the file`);
-    assert.ok(Number(requests!.replace(/,/g, '')) > 0, `${stream}: requests counted`);
+    assert.equal(Number(docs.replace(/,/g, '')), lines.length, `${stream}: summary documents match the file`);
+    assert.ok(Number(requests.replace(/,/g, '')) > 0, `${stream}: requests counted`);
     assert.ok(Number.isFinite(Number(seconds)));
   }
   const n = STREAMS.length;
   assert.match(res.stdout, new RegExp(`\\| TOTAL +\\| ${n}/${n} +\\|`), 'every stream done');
   assert.match(res.stdout, /\b1 OAuth token refresh/); // the demo authenticates with the OAuth refresh flow
   assert.match(res.stdout, /pin_analytics: done, [\d,]+ documents/); // plain progress lines off a TTY
+  // eslint-disable-next-line no-control-regex -- looking for the ESC control character is the point
   assert.doesNotMatch(res.stdout, /\x1b\[/, 'no terminal escapes off a TTY');
   assert.ok(!existsSync(join(out, 'stale_stream.jsonl')));
 });

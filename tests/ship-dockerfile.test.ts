@@ -27,13 +27,13 @@ function parseDockerfile(text: string): Stage[] {
   for (const l of lines) {
     const m = /^(\w+)\s+(.*)$/.exec(l);
     assert.ok(m, `unparseable Dockerfile line: ${l}`);
-    const op = m[1]!.toUpperCase();
+    const op = m[1].toUpperCase();
     if (op === 'FROM') {
-      const [image, as, name] = m[2]!.split(/\s+/);
-      stages.push({ from: image!, name: as?.toUpperCase() === 'AS' ? name : undefined, instrs: [] });
+      const [image, as, name] = m[2].split(/\s+/);
+      stages.push({ from: image, name: as?.toUpperCase() === 'AS' ? name : undefined, instrs: [] });
     } else {
       assert.ok(stages.length, `${op} before FROM`);
-      stages.at(-1)!.instrs.push({ op, args: m[2]! });
+      stages.at(-1)!.instrs.push({ op, args: m[2] });
     }
   }
   return stages;
@@ -85,7 +85,7 @@ test('Dockerfile: runtime stage installs production deps only, runs as non-root,
   assert.match(all(runtime, 'ENV').join(' '), /(^|\s)FLOW_RUNTIME_CODEC[= ]json(\s|$)/);
   const entry = all(runtime, 'ENTRYPOINT');
   assert.equal(entry.length, 1, 'one ENTRYPOINT');
-  assert.deepEqual(JSON.parse(entry[0]!), ['node', '/connector/dist/main.js'], 'exec-form ENTRYPOINT, the whole argv');
+  assert.deepEqual(JSON.parse(entry[0]), ['node', '/connector/dist/main.js'], 'exec-form ENTRYPOINT, the whole argv');
   assert.equal(all(runtime, 'CMD').length, 0, 'no CMD: Flow ignores it when ENTRYPOINT is set');
 });
 
@@ -120,9 +120,9 @@ test('Dockerfile: compiled code imports only packages `npm ci --omit=dev` instal
   const missing = new Set<string>();
   for (const file of walk(join(ROOT, 'dist'))) {
     for (const m of readFileSync(file, 'utf8').matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
-      const spec = (m[1] ?? m[2])!;
+      const spec = (m[1] ?? m[2]);
       if (spec.startsWith('.') || spec.startsWith('node:') || builtins.has(spec)) continue;
-      const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+      const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
       if (!deps.has(name)) missing.add(`${name} (${file.slice(ROOT.length)})`);
     }
   }
@@ -140,7 +140,7 @@ test('Dockerfile: the ENTRYPOINT argv starts the connector from the runtime stag
     if (i.op === 'WORKDIR') mkdirSync(join(image, wd), { recursive: true });
     if (i.op === 'ENV') {
       const m = /^(\S+?)[= ](.*)$/.exec(i.args)!;
-      env[m[1]!] = m[2]!;
+      env[m[1]] = m[2]!;
     }
     if (i.op === 'RUN' && /\bnpm ci\b/.test(i.args)) symlinkSync(join(ROOT, 'node_modules'), join(image, wd, 'node_modules'), 'dir');
     if (i.op === 'COPY') {
@@ -154,18 +154,18 @@ test('Dockerfile: the ENTRYPOINT argv starts the connector from the runtime stag
       }
     }
   });
-  const [cmd, ...args] = JSON.parse(all(runtime, 'ENTRYPOINT')[0]!) as string[];
+  const [cmd, ...args] = JSON.parse(all(runtime, 'ENTRYPOINT')[0]) as string[];
   assert.equal(cmd, 'node');
   // The replay runs on this test's Node: in CI that is the image's major (.ci/run uses node@24).
   if (process.env.CI) assert.equal(Number(process.versions.node.split('.')[0]), NODE_MAJOR, `CI replays the image on Node ${NODE_MAJOR}`);
   const argv = args.map((a) => (a.startsWith('/') ? join(image, a) : a));
-  assert.ok(existsSync(argv[0]!), `${args[0]} exists in the image layout`);
+  assert.ok(existsSync(argv[0]), `${args[0]} exists in the image layout`);
   const run = await runJson([INTERNAL_SPEC, { spec: { connectorType: 'IMAGE', config: {} } }, { discover: { connectorType: 'IMAGE', config: { start_date: '2025-01-01', credentials: { auth_method: 'access_token', access_token: 'pina_x' } } } }], {
     args: argv,
     env: { ...env, NODE_ENV: env.NODE_ENV ?? 'production' },
   });
   assert.equal(run.code, 0, run.stderr);
   assert.deepEqual(run.responses.map(assertProtocolResponse), ['spec', 'spec', 'discovered']);
-  assert.equal(run.responses[1]!.spec.protocol, 3032023);
-  assert.ok(run.responses[2]!.discovered.bindings.length >= 30, 'discover reads the schemas shipped in the image');
+  assert.equal(run.responses[1].spec!.protocol, 3032023);
+  assert.ok(run.responses[2].discovered!.bindings.length >= 30, 'discover reads the schemas shipped in the image');
 });

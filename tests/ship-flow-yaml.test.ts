@@ -17,8 +17,15 @@ interface Binding {
   resource: { stream: string; syncMode?: string; interval?: string };
   target: string;
 }
+/** The connector config a catalog carries: the parts these tests read. */
+interface EndpointConfig {
+  start_date: string;
+  credentials: Record<string, unknown>;
+  advanced?: { api_base_url: string; [k: string]: unknown };
+  [k: string]: unknown;
+}
 interface Capture {
-  endpoint: { connector?: { image: string; config: Record<string, any> }; local?: { command: string[]; config: Record<string, any> } };
+  endpoint: { connector?: { image: string; config: EndpointConfig }; local?: { command: string[]; config: EndpointConfig } };
   bindings: Binding[];
 }
 interface Collection {
@@ -41,7 +48,7 @@ const INFERRED_READ_SCHEMA = { allOf: [{ $ref: 'flow://write-schema' }, { $ref: 
 function checkCatalog(file: string, catalog: Catalog, bindings: DiscoveredBinding[]): void {
   const captures = Object.entries(catalog.captures);
   assert.equal(captures.length, 1, `${file}: one capture per file`);
-  const [name, capture] = captures[0]!;
+  const [name, capture] = captures[0];
   assert.deepEqual(capture.bindings.map((b) => b.resource.stream).sort(), bindings.map((b) => b.resourceConfig.stream).sort(), `${name} binds every stream; ${REGENERATE}`);
   for (const b of capture.bindings) {
     const d = bindings.find((x) => x.resourceConfig.stream === b.resource.stream)!;
@@ -68,7 +75,7 @@ test('flow.yaml and flow.sandbox.yaml: one capture each, every binding stream/ke
 });
 
 test('flow.yaml: the image capture runs the image built from this checkout, with the seed config shape', async () => {
-  const image = Object.values(CATALOGS['flow.yaml'].captures)[0]!;
+  const image = Object.values(CATALOGS['flow.yaml'].captures)[0];
   assert.ok(image.endpoint.connector, 'a capture with endpoint.connector');
   // `:local` is never pulled; any other tag would run what ghcr.io serves, today the
   // previous (Airbyte-based) image.
@@ -83,16 +90,16 @@ test('flow.yaml: the image capture runs the image built from this checkout, with
   // The placeholder config passes the connector's own config validation (spec schema, shape).
   const run = await runJson([INTERNAL_SPEC, { discover: { connectorType: 'IMAGE', config: cfg } }]);
   assert.equal(run.code, 0, run.stderr);
-  assert.equal(assertProtocolResponse(run.responses[1]!), 'discovered');
+  assert.equal(assertProtocolResponse(run.responses[1]), 'discovered');
 });
 
 test('flow.sandbox.yaml: the local capture runs this checkout against the sandbox and validates every binding', async () => {
-  const [name, local] = Object.entries(CATALOGS['flow.sandbox.yaml'].captures)[0]!;
+  const [name, local] = Object.entries(CATALOGS['flow.sandbox.yaml'].captures)[0];
   assert.ok(local.endpoint.local, 'a capture with endpoint.local');
   assert.deepEqual(local.endpoint.local.command, ['node', 'dist/main.js']);
   const cfg = local.endpoint.local.config;
   assert.deepEqual(cfg.credentials, { auth_method: 'access_token', access_token: 'pina_sandbox' });
-  const url = new URL(cfg.advanced.api_base_url);
+  const url = new URL(cfg.advanced!.api_base_url);
   assert.equal(url.hostname, '127.0.0.1');
   assert.equal(url.pathname, '/v5');
 
@@ -106,9 +113,9 @@ test('flow.sandbox.yaml: the local capture runs this checkout against the sandbo
     assert.equal(cmd, 'node');
     const run = await runJson([INTERNAL_SPEC, { validate: { name, connectorType: 'LOCAL', config, bindings } }], { args });
     assert.equal(run.code, 0, run.stderr);
-    assert.equal(assertProtocolResponse(run.responses[1]!), 'validated');
+    assert.equal(assertProtocolResponse(run.responses[1]), 'validated');
     assert.deepEqual(
-      run.responses[1]!.validated.bindings.map((b: { resourcePath: string[] }) => b.resourcePath),
+      run.responses[1].validated!.bindings.map((b) => b.resourcePath),
       local.bindings.map((b) => [b.resource.stream]),
     );
   } finally {

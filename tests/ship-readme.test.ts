@@ -15,8 +15,8 @@ test('README: the two quickstart commands, backed by package.json scripts', () =
   assert.match(readme, /^npm ci && npm run demo$/m);
   assert.match(readme, /^npm ci && npm test$/m);
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  assert.match(pkg.scripts.demo!, /npm run build && node dist\/main\.js demo$/);
-  assert.match(pkg.scripts.test!, /^npm run build && /);
+  assert.match(pkg.scripts.demo, /npm run build && node dist\/main\.js demo$/);
+  assert.match(pkg.scripts.test, /^npm run build && /);
 });
 
 test('README: the stream table is the connector stream table (every stream, key, mode, interval, category)', () => {
@@ -38,19 +38,19 @@ test('README: spots for the measured numbers', () => {
 });
 
 test('README: relative links point at files of this checkout', () => {
-  const links = [...readme.matchAll(/\]\(([^)#]+)(?:#[^)]*)?\)/g)].map((m) => m[1]!).filter((l) => !/^[a-z]+:/.test(l));
+  const links = [...readme.matchAll(/\]\(([^)#]+)(?:#[^)]*)?\)/g)].map((m) => m[1]).filter((l) => !/^[a-z]+:/.test(l));
   assert.ok(links.length > 0);
   for (const l of links) assert.ok(existsSync(join(ROOT, l)), `README links to ${l}`);
 });
 
 test('README: troubleshooting quotes error messages the code actually produces', () => {
-  const section = readme.split('## Troubleshooting')[1]!.split('\n## ')[0]!;
+  const section = readme.split('## Troubleshooting')[1].split('\n## ')[0];
   const walk = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : f.endsWith('.ts') ? [join(dir, f)] : []));
   const source = walk(join(ROOT, 'src')).map((f) => readFileSync(f, 'utf8')).join('\n');
   const quoted = section
     .split('\n')
     .filter((l) => l.startsWith('| `'))
-    .flatMap((l) => [...l.split(' | ')[0]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!));
+    .flatMap((l) => [...l.split(' | ')[0].matchAll(/`([^`]+)`/g)].map((m) => m[1]));
   assert.ok(quoted.length >= 12, 'troubleshooting lists the messages');
   let checked = 0;
   for (const q of quoted) {

@@ -111,12 +111,12 @@ export function register(program: Command): void {
             log,
             signal: ctrl.signal,
             output: {
-              document: out.document,
+              document: (stream, doc) => out.document(stream, doc),
               checkpoint(state) {
                 latest = state;
               },
             },
-            onProgress: bars?.update,
+            onProgress: bars && ((p) => bars.update(p)),
             persistConfig: configFilePersister(o.config, log),
           });
           latest = result.state;

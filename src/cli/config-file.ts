@@ -24,7 +24,7 @@ export function readConfigFile(path: string, what = 'config file'): unknown {
     try {
       value = yaml().parse(text);
     } catch (err) {
-      throw new UserError(`${what} ${path}: neither JSON nor YAML (${(err as Error).message.split('\n')[0]!.replace(/:$/, '')})`);
+      throw new UserError(`${what} ${path}: neither JSON nor YAML (${(err as Error).message.split('\n')[0].replace(/:$/, '')})`);
     }
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -74,7 +74,8 @@ const MAINTAINED_CREDENTIALS = ['refresh_token', 'access_token', 'access_token_e
  * preserving its format and comments. Writes atomically. Logs the field names, never the values.
  */
 export function configFilePersister(path: string, log: { info(obj: object, msg: string): void }): (config: unknown) => Promise<void> {
-  return async (updated) => {
+  // Synchronous I/O; the caller chains it on a promise (rotationTracker), so a throw still rejects.
+  return (updated) => {
     const text = readFileSync(path, 'utf8');
     let out: string;
     let fields: string[];
@@ -95,10 +96,11 @@ export function configFilePersister(path: string, log: { info(obj: object, msg: 
       fields = changes.map(([p]) => p.join('.'));
       out = doc.toString();
     }
-    if (!fields.length) return;
+    if (!fields.length) return Promise.resolve();
     const tmp = `${path}.${process.pid}.tmp`;
     writeFileSync(tmp, out, { mode: statSync(path).mode & 0o777 });
     renameSync(tmp, path);
     log.info({ file: path, fields }, `saved the updated ${fields.join(', ')} to the config file`);
+    return Promise.resolve();
   };
 }

@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .description('Print one discovered binding per line (stream, resource config, key, document schema)')
     .requiredOption('--config <file>', 'endpoint config (JSON or YAML)');
   logFormatOption(cmd).action((o: { config: string; logFormat?: string }) =>
-      runCommand(async () => {
+      runCommand(() => {
         useLogFormat(o.logFormat);
         const res = handleDiscover(createPinterestSource(), { config: readConfigFile(o.config) });
         if (!('discovered' in res)) return;

@@ -2,7 +2,7 @@ import { log } from '../log.js';
 import { reportFatal } from '../connector/fatal.js';
 
 /** Runs a command body: exit 0 when it returns, one clear error line and exit 1 when it throws. */
-export async function runCommand(body: () => Promise<void>): Promise<never> {
+export async function runCommand(body: () => Promise<void> | void): Promise<never> {
   let code = 0;
   try {
     await body();

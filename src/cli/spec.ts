@@ -8,7 +8,7 @@ export function register(program: Command): void {
     .command('spec')
     .description('Print the connector specification (config schema, resource schema, OAuth2) as JSON')
     .action(() =>
-      runCommand(async () => {
+      runCommand(() => {
         const res = handleSpec(createPinterestSource());
         process.stdout.write(JSON.stringify('spec' in res ? res.spec : res, null, 2) + '\n');
       }),

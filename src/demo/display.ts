@@ -34,7 +34,7 @@ export function barsDisplay(t: Tracker, out: NodeJS.WriteStream): Display {
     let requests = 0;
     t.rows.forEach((r, i) => {
       requests += r.requests;
-      bars[i]!.update(r.status === 'done' || r.status === 'failed' ? 1 : 0, {
+      bars[i].update(r.status === 'done' || r.status === 'failed' ? 1 : 0, {
         status: r.status.padEnd(7),
         docs: num(r.docs),
         requests: num(r.requests),
@@ -45,6 +45,7 @@ export function barsDisplay(t: Tracker, out: NodeJS.WriteStream): Display {
   };
   // Log lines written to stderr meanwhile (warnings, the OAuth configUpdate event) would tear
   // the bars: print them above the bars instead.
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept only to put the original method back on process.stderr, never called detached
   const stderrWrite = process.stderr.write;
   if (process.stderr.isTTY && out.isTTY) {
     process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
@@ -52,7 +53,7 @@ export function barsDisplay(t: Tracker, out: NodeJS.WriteStream): Display {
       const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
       cb?.();
       return true;
-    }) as typeof process.stderr.write;
+    });
   }
   return {
     changed: render,

@@ -209,5 +209,5 @@ export function decide(o: Outcome, table: readonly PolicyRule[] = POLICY): Polic
     if (r.refusal && !(o.skippable ?? []).includes(r.refusal)) continue;
     return r;
   }
-  return POLICY[POLICY.length - 1]!;
+  return POLICY[POLICY.length - 1];
 }

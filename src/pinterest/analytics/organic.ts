@@ -1,4 +1,3 @@
-import { StopSession } from '../../errors.js';
 import { PIN_STANDARD_METRIC_TYPES, PIN_VIDEO_METRIC_TYPES } from '../columns.js';
 import { isEndpointRefused, isGone, isNotAuthorized, isPaginationCap } from '../strategies/refusals.js';
 import type { RefusalKind } from '../client-types.js';
