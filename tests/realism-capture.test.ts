@@ -60,9 +60,9 @@ test('a capture of every stream over a realistic account completes, skipping onl
   // limited account named in exactly one warning.
   const limited = sb.data.limitedAdAccountIds();
   assert.ok(limited.length > 0);
-  assert.deepEqual(docs.ad_accounts!.map((d) => d.id).sort(), sb.data.adAccountIds().sort());
+  assert.deepEqual(docs.ad_accounts.map((d) => d.id).sort(), sb.data.adAccountIds().sort());
   for (const s of ['ad_account_analytics', 'campaign_analytics', 'ad_analytics', 'campaign_analytics_report']) {
-    const accounts = new Set(docs[s]!.map((d) => String(d.AD_ACCOUNT_ID ?? d.ADVERTISER_ID)));
+    const accounts = new Set(docs[s].map((d) => String(d.AD_ACCOUNT_ID ?? d.ADVERTISER_ID)));
     for (const id of limited) assert.ok(!accounts.has(id), `${s}: no rows of limited account ${id}`);
     for (const id of sb.data.adAccountIds().filter((a) => !limited.includes(a))) assert.ok(accounts.has(id) || s !== 'ad_account_analytics', `${s}: rows of readable account ${id}`);
   }
@@ -75,12 +75,12 @@ test('a capture of every stream over a realistic account completes, skipping onl
   const pins = sb.data.boards().flatMap((b) => sb.data.boardPins(String(b.id)).slice(0, String(b.id) === sb.data.hugeBoardId() ? READABLE(600) : undefined));
   const owned = new Set(pins.filter((p) => p.is_owner !== false).map((p) => String(p.id)));
   assert.ok(owned.size < pins.length, 'some pins belong to collaborators');
-  assert.deepEqual(new Set(docs.pin_analytics!.map((d) => String(d.PIN_ID))), owned);
+  assert.deepEqual(new Set(docs.pin_analytics.map((d) => String(d.PIN_ID))), owned);
   assert.equal(warnings.filter((w) => /pin_analytics: skipped/.test(String(w.msg))).length, 1);
 
   // The board past the pagination cap: every pin up to the cap, one warning naming the board.
   const huge = sb.data.hugeBoardId()!;
-  assert.equal(docs.board_pins!.filter((d) => d.board_id === huge).length, READABLE(600));
+  assert.equal(docs.board_pins.filter((d) => d.board_id === huge).length, READABLE(600));
   assert.equal(warnings.filter((w) => String(w.msg).includes(`/boards/${huge}/pins`)).length, 1);
 
   // Every other stream produced documents, none failed.
@@ -131,7 +131,7 @@ test('OAuth on an app created before 2025-09-25: refreshes = access-token expiri
 test('business_account_id: organic and catalog streams read the business profile that owns that ad account', async () => {
   const biz = await startSandbox({ businessAccess: true, sharedAdAccounts: 1 });
   try {
-    const shared = biz.data.sharedAdAccountIds()[0]!;
+    const shared = biz.data.sharedAdAccountIds()[0];
     const profile = biz.data.operationUser(shared);
     const docs: Record<string, Doc[]> = {};
     await runCapture({
@@ -147,7 +147,7 @@ test('business_account_id: organic and catalog streams read the business profile
     assert.notDeepEqual(ids(docs.boards), ids(biz.data.boards()), 'not the token user\'s own boards');
     assert.deepEqual(ids(docs.board_pins), ids(profile.boards().flatMap((b) => profile.boardPins(String(b.id)))));
     assert.deepEqual(ids(docs.catalogs), ids(profile.catalogs()));
-    assert.equal(docs.user_account![0]!.username, profile.userAccount().username);
+    assert.equal(docs.user_account[0].username, profile.userAccount().username);
     for (const r of biz.requests().filter((x) => /^\/v5\/(boards|user_account|catalogs)/.test(x.path))) {
       assert.equal(new URLSearchParams(r.query).get('ad_account_id'), shared, `${r.path} acts as the business profile`);
     }

@@ -120,7 +120,7 @@ class Client implements PinterestClient {
   /** `parse` replaces JSON.parse of a 2xx body (e.g. to split a large array lazily); throwing retries. */
   async request<T = unknown>(req: ApiRequest, signal?: AbortSignal, parse: (body: string) => T = JSON.parse): Promise<T> {
     const method = req.method ?? 'GET';
-    const p = req.exactIds && parse === JSON.parse ? (b: string) => parseExactIds<T>(b) as T : parse;
+    const p = req.exactIds && parse === JSON.parse ? (b: string) => parseExactIds<T>(b) : parse;
     return send(
       this.ctx,
       {
@@ -170,7 +170,7 @@ class Client implements PinterestClient {
   async download(url: string, signal?: AbortSignal, opts: { stream?: string } = {}): Promise<Readable> {
     return send(
       this.ctx,
-      { kind: 'download', method: 'GET', url, path: url.split('?')[0]!, stream: opts.stream, operation: 'GET (report download)' },
+      { kind: 'download', method: 'GET', url, path: url.split('?')[0], stream: opts.stream, operation: 'GET (report download)' },
       signal,
       'stream',
     );

@@ -65,7 +65,7 @@ export function parseConfig(raw: unknown): PinterestConfig {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UserError('config: must be a JSON object');
   const cfg = structuredClone(raw) as Record<string, unknown>;
   applyLegacyStatus(cfg);
-  if (!validateSchema(cfg)) throw new UserError(describe(validateSchema.errors![0]!));
+  if (!validateSchema(cfg)) throw new UserError(describe(validateSchema.errors![0]));
   const config = cfg as unknown as PinterestConfig;
 
   if (config.start_date > todayUtc()) throw new UserError('config /start_date: must not be in the future');

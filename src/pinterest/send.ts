@@ -259,7 +259,7 @@ export async function send<T>(ctx: SendContext, out: Outgoing, signal: AbortSign
       if (status >= 200 && status < 300) {
         ctx.auth?.accepted(token);
         if (a.stream) return a.stream;
-        const text = (a.res as Response<string>).body;
+        const text = (a.res).body;
         if (status === 204 || text === '') return undefined as T;
         try {
           return parse!(text);
@@ -268,7 +268,7 @@ export async function send<T>(ctx: SendContext, out: Outgoing, signal: AbortSign
         }
       } else {
         a.stream?.destroy();
-        body = a.stream ? {} : errorBody((a.res as Response<string>).body);
+        body = a.stream ? {} : errorBody((a.res).body);
         outcome = { kind: out.kind, status, code: body.code, message: body.message, skippable: out.skippable, resumedBookmark: out.resumedBookmark };
       }
     }
