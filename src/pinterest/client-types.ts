@@ -52,6 +52,8 @@ export interface ClientStats {
 export interface PinterestClient {
   /** One JSON request, with auth, rate limiting and retries. */
   request<T = unknown>(req: ApiRequest, signal?: AbortSignal, parse?: (body: string) => T): Promise<T>;
+  /** The elements of a JSON array answer, parsed as the body arrives; a cut-off body is re-read (each element once). */
+  streamArray<T = unknown>(req: ApiRequest, signal?: AbortSignal): AsyncIterable<T>;
   /** Bookmark pagination at the configured page_size, starting from `startBookmark` when resuming. */
   paginate<T = unknown>(req: ApiRequest, startBookmark?: string | null, signal?: AbortSignal): AsyncIterable<Page<T>>;
   /** Plain GET of a pre-signed URL (async report file) with no Authorization header, streamed. */

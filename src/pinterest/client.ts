@@ -5,7 +5,9 @@ import type { ApiRequest, ClientStats, Page, PinterestClient, QueryValue, RateCa
 import type { PinterestConfig } from './config.js';
 import { budgetsFrom, type RateBudgets } from './rate-limits.js';
 import { parseExactIds } from './exact-ids.js';
-import { send, type SendContext } from './send.js';
+import { send, type Outgoing, type SendContext } from './send.js';
+import { JsonBodyError, streamArrayElements } from './json-stream.js';
+import { abortError, backoffMs, isTransientNetworkError, sleep } from './retry.js';
 
 export { PinterestApiError, Refused, requestedWaitMs } from './send.js';
 export type { RefusalKind } from './request-policy.js';
@@ -121,25 +123,54 @@ class Client implements PinterestClient {
   async request<T = unknown>(req: ApiRequest, signal?: AbortSignal, parse: (body: string) => T = JSON.parse): Promise<T> {
     const method = req.method ?? 'GET';
     const p = req.exactIds && parse === JSON.parse ? (b: string) => parseExactIds<T>(b) : parse;
-    return send(
-      this.ctx,
-      {
-        kind: 'api',
-        method,
-        url: `${this.base}${req.path}`,
-        path: req.path,
-        searchParams: searchParamsOf(this.businessAccess(req)),
-        ...(req.body !== undefined ? { json: req.body } : {}),
-        category: req.category,
-        stream: req.stream,
-        operation: operationOf(method, req.path),
-        skippable: req.skippable,
-        resumedBookmark: req.resumedBookmark,
-      },
-      signal,
-      'text',
-      p,
-    );
+    return send(this.ctx, this.outgoing(req, method), signal, 'text', p);
+  }
+
+  private outgoing(req: ApiRequest, method: 'GET' | 'POST'): Outgoing {
+    return {
+      kind: 'api',
+      method,
+      url: `${this.base}${req.path}`,
+      path: req.path,
+      searchParams: searchParamsOf(this.businessAccess(req)),
+      ...(req.body !== undefined ? { json: req.body } : {}),
+      category: req.category,
+      stream: req.stream,
+      operation: operationOf(method, req.path),
+      skippable: req.skippable,
+      resumedBookmark: req.resumedBookmark,
+    };
+  }
+
+  /**
+   * The elements of a JSON array answer (sync analytics rows), parsed from the body as it arrives:
+   * no body is held whole. A body cut off or garbled mid-way is requested again, and the elements
+   * already yielded are skipped, so each element is yielded once.
+   */
+  async *streamArray<T = unknown>(req: ApiRequest, signal?: AbortSignal): AsyncIterable<T> {
+    const method = req.method ?? 'GET';
+    let yielded = 0;
+    for (let attempt = 0; ; attempt++) {
+      const body = await send(this.ctx, this.outgoing(req, method), signal, 'stream');
+      let index = 0;
+      try {
+        for await (const row of streamArrayElements<T>(body as AsyncIterable<Buffer>, { path: 'root', exactIds: req.exactIds ?? false })) {
+          if (index++ < yielded) continue;
+          yielded++;
+          yield row;
+        }
+        return;
+      } catch (err) {
+        body.destroy();
+        if (signal?.aborted) throw abortError(signal);
+        const cutOff = err instanceof JsonBodyError || isTransientNetworkError(err);
+        if (!cutOff || attempt >= this.k.maxRetries) throw err;
+        this.counters.retries++;
+        const ms = backoffMs(attempt, this.k.retryBaseMs);
+        this.opts.log?.debug({ attempt: attempt + 1, waitMs: ms, rows: yielded, reason: (err as Error).message }, `body cut off; requesting ${method} ${req.path} again`);
+        await sleep(ms, signal);
+      }
+    }
   }
 
   async *paginate<T = unknown>(req: ApiRequest, startBookmark?: string | null, signal?: AbortSignal): AsyncIterable<Page<T>> {

@@ -199,6 +199,22 @@ async function attempt(ctx: SendContext, out: Outgoing, token: string | undefine
   return limiterFor(ctx.limits.scope, out.category, ctx.limits.budgets).schedule(go);
 }
 
+/** The text of a small (error) body, at most 64 KiB; the rest is discarded. */
+async function readSmall(stream: Readable): Promise<string> {
+  let text = '';
+  try {
+    for await (const chunk of stream) {
+      text += String(chunk);
+      if (text.length > 65_536) break;
+    }
+  } catch {
+    /* a cut-off error body: what arrived is enough */
+  } finally {
+    stream.destroy();
+  }
+  return text;
+}
+
 function where(out: Outgoing): string {
   return `${out.method} ${out.path}${out.stream ? ` (stream ${out.stream})` : ''}`;
 }
@@ -267,8 +283,8 @@ export async function send<T>(ctx: SendContext, out: Outgoing, signal: AbortSign
           outcome = { kind: out.kind, status, badBody: true };
         }
       } else {
-        a.stream?.destroy();
-        body = a.stream ? {} : errorBody((a.res).body);
+        // An error body is small: read it whole (streamed requests too) so the table sees its code.
+        body = errorBody(a.stream ? await readSmall(a.stream) : (a.res).body);
         outcome = { kind: out.kind, status, code: body.code, message: body.message, skippable: out.skippable, resumedBookmark: out.resumedBookmark };
       }
     }

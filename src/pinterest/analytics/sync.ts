@@ -1,6 +1,4 @@
 import { SYNC_ANALYTICS_COLUMNS } from '../columns.js';
-import { splitJsonArray } from '../json-rows.js';
-import { parseExactIds } from '../exact-ids.js';
 import type { AdAccountRef, StrategyEnv, StrategyFn } from '../streams/strategy.js';
 import type { SyncAnalyticsDef } from '../streams/types.js';
 import type { PinterestConfig } from '../config.js';
@@ -22,9 +20,7 @@ interface TargetingRow {
   targeting_value?: string | number | null;
   metrics?: Record<string, unknown>;
 }
-/** A response's rows: row texts (parsed one at a time) or parsed rows. */
-type Rows = string[] | Array<Record<string, unknown>>;
-const READ_AHEAD_MAX_ROWS = 1000;
+
 
 /** As many ids per call as fit a URL under MAX_URL_BYTES next to every column and attribution setting. */
 export function syncIdsPerCall(def: SyncAnalyticsDef, config: PinterestConfig, today: string, ids: readonly string[]): number {
@@ -103,42 +99,46 @@ export const syncAnalytics: StrategyFn<SyncAnalyticsDef> = async function* (env)
     stream: def.name,
     skippable: ['role', 'url_too_long'] as RefusalKind[],
   });
-  // Plain analytics answer a bare array of rows (kept as text until each row is emitted);
+  // Plain analytics answer a bare array of rows, parsed from the body as it arrives (exact ids);
   // targeting analytics answer {data: [{targeting_type, targeting_value, metrics}]}.
-  const fetchBatch = async (c: Call, batch: string[] | null): Promise<Rows> => {
-    if (!def.targeting) return client.request<string[]>(request(c, batch), ctx.signal, splitJsonArray);
-    const body = await client.request<{ data?: TargetingRow[] }>({ ...request(c, batch), exactIds: true }, ctx.signal);
-    return (body?.data ?? []).map((d) => ({ ...d.metrics, TARGETING_TYPE: d.targeting_type, TARGETING_VALUE: d.targeting_value == null ? null : String(d.targeting_value) }));
-  };
-  // A 414 (URL too long) halves the batch and goes on.
-  const fetchCall = async (c: Call, batch: string[] | null = c.batch): Promise<Rows> => {
+  // A 414 (URL too long) comes before any row: the batch is halved and read in two calls.
+  async function* rowsOf(c: Call, batch: string[]): AsyncGenerator<Record<string, unknown>> {
     try {
-      return await fetchBatch(c, batch);
+      if (!def.targeting) {
+        yield* client.streamArray<Record<string, unknown>>({ ...request(c, batch), exactIds: true }, ctx.signal);
+        return;
+      }
+      const body = await client.request<{ data?: TargetingRow[] }>({ ...request(c, batch), exactIds: true }, ctx.signal);
+      for (const d of body?.data ?? []) yield { ...d.metrics, TARGETING_TYPE: d.targeting_type, TARGETING_VALUE: d.targeting_value == null ? null : String(d.targeting_value) };
     } catch (err) {
-      if (!isUrlTooLong(err) || !batch || batch.length < 2) throw err;
+      if (!isUrlTooLong(err) || batch.length < 2) throw err;
       const half = Math.ceil(batch.length / 2);
-      const [a, b] = await Promise.all([fetchCall(c, batch.slice(0, half)), fetchCall(c, batch.slice(half))]);
-      return [...a, ...b] as Rows;
+      yield* rowsOf(c, batch.slice(0, half));
+      yield* rowsOf(c, batch.slice(half));
     }
-  };
+  }
   const refused = new Set<string>();
-  let next: Promise<Rows> | undefined;
-  for (let i = 0; i < calls.length; i++) {
+  for (const c of calls) {
     ctx.signal.throwIfAborted();
-    const c = calls[i];
-    if (refused.has(c.account)) {
-      next = undefined;
-      continue;
-    }
+    if (refused.has(c.account)) continue;
     if (c.batch === null) {
       yield accountDayEvent(c.account, c.window.end);
       continue;
     }
-    const current = next ?? fetchCall(c);
-    next = undefined;
-    let rows: Rows;
+    const batch = c.batch;
     try {
-      rows = await current;
+      for await (const row of rowsOf(c, batch)) {
+        if (!row || typeof row !== 'object' || Array.isArray(row)) continue;
+        stringifyIds(row);
+        // One-id requests can be attributed even when Pinterest leaves the id column out.
+        if (row[def.idColumn] == null && batch.length === 1) row[def.idColumn] = batch[0];
+        if (row[def.idColumn] == null || typeof row.DATE !== 'string' || (def.targeting && (row.TARGETING_TYPE == null || row.TARGETING_VALUE == null))) {
+          skipped++;
+          continue;
+        }
+        markSettled(row, settled);
+        yield { type: 'document', doc: row };
+      }
     } catch (err) {
       // The token's role on this shared account can't read analytics: skip it, not the others.
       if (!isRoleRefused(err)) throw err;
@@ -146,29 +146,6 @@ export const syncAnalytics: StrategyFn<SyncAnalyticsDef> = async function* (env)
       const account = accounts.get(c.account);
       if (account) env.parents.refusedAnalytics(account);
       continue;
-    }
-    // Read ahead only while answers are small: a wide answer (thousands of 175-column rows, tens of
-    // MB of text) is held alone, so memory stays flat whatever the account sizes.
-    const following = calls[i + 1];
-    if (following && following.batch !== null && rows.length <= READ_AHEAD_MAX_ROWS) {
-      next = fetchCall(following);
-      next.catch(() => {});
-    }
-    const batch = c.batch;
-    for (let r = 0; r < rows.length; r++) {
-      // Ids above 2^53 sent as JSON numbers would be rounded by JSON.parse: parse them as exact strings.
-      const raw = rows[r];
-      const row = typeof raw === 'string' ? parseExactIds<Record<string, unknown>>(raw) : raw;
-      if (!row || typeof row !== 'object' || Array.isArray(row)) continue;
-      stringifyIds(row);
-      // One-id requests can be attributed even when Pinterest leaves the id column out.
-      if (row[def.idColumn] == null && batch.length === 1) row[def.idColumn] = batch[0];
-      if (row[def.idColumn] == null || typeof row.DATE !== 'string' || (def.targeting && (row.TARGETING_TYPE == null || row.TARGETING_VALUE == null))) {
-        skipped++;
-        continue;
-      }
-      markSettled(row, settled);
-      yield { type: 'document', doc: row };
     }
     // The cursor moves only once every batch of the window is in.
     if (c.last) yield accountDayEvent(c.account, c.window.end);
