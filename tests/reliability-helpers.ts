@@ -115,6 +115,14 @@ export function reduceAll(cols: Record<string, Doc[]>, keys: Record<string, stri
   return Object.fromEntries(Object.entries(cols).map(([s, docs]) => [s, reduceByKey(docs, keys[s] ?? ['/id'])]));
 }
 
+/** The fields two serialised documents disagree on, with both values. */
+function fieldsThatDiffer(a: string, b: string): string {
+  const x = JSON.parse(a) as Record<string, unknown>;
+  const y = JSON.parse(b) as Record<string, unknown>;
+  const fields = [...new Set([...Object.keys(x), ...Object.keys(y)])].filter((f) => JSON.stringify(x[f]) !== JSON.stringify(y[f]));
+  return fields.map((f) => `${f}: ${JSON.stringify(x[f])} vs ${JSON.stringify(y[f])}`).join('; ');
+}
+
 /** First difference between two reduced collections, or undefined when identical. */
 export function diffReduced(a: Record<string, Map<string, string>>, b: Record<string, Map<string, string>>): string | undefined {
   const streams = new Set([...Object.keys(a), ...Object.keys(b)]);
@@ -124,7 +132,8 @@ export function diffReduced(a: Record<string, Map<string, string>>, b: Record<st
     if (x.size !== y.size) return `${s}: ${x.size} vs ${y.size} keys`;
     for (const [k, v] of x) {
       if (!y.has(k)) return `${s}: key ${k} missing from the second`;
-      if (y.get(k) !== v) return `${s}: key ${k} differs:\n${v.slice(0, 300)}\n${y.get(k)!.slice(0, 300)}`;
+      const w = y.get(k);
+      if (w !== v) return `${s}: key ${k} differs: ${fieldsThatDiffer(v, w ?? '{}')}`;
     }
   }
   return undefined;

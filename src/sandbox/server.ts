@@ -306,7 +306,8 @@ function terminalFault(res: ServerResponse, f: FaultRule): number {
 }
 
 async function sendChunks(res: ServerResponse, body: JsonChunks, truncate: boolean): Promise<void> {
-  if (truncate) return send(res, 200, JSON.parse([...body.chunks()].join('')), true);
+  // The text as it is, never re-parsed: a double would round the 18-digit ids of the rows sent.
+  if (truncate) return sendTruncated(res, 200, [...body.chunks()].join(''));
   res.writeHead(200, { 'content-type': 'application/json' });
   for (const chunk of body.chunks()) {
     if (res.destroyed) return;
@@ -317,14 +318,15 @@ async function sendChunks(res: ServerResponse, body: JsonChunks, truncate: boole
 
 function send(res: ServerResponse, status: number, body: unknown, truncate = false): void {
   const s = JSON.stringify(body);
-  if (truncate) {
-    // Half the JSON with the full Content-Length, then the connection dies.
-    const buf = Buffer.from(s);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': buf.length });
-    res.write(buf.subarray(0, Math.floor(buf.length / 2)), () => res.socket?.destroy());
-    return;
-  }
+  if (truncate) return sendTruncated(res, status, s);
   sendRaw(res, status, 'application/json', s);
+}
+
+/** Half the JSON with the full Content-Length, then the connection dies. */
+function sendTruncated(res: ServerResponse, status: number, s: string): void {
+  const buf = Buffer.from(s);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': buf.length });
+  res.write(buf.subarray(0, Math.floor(buf.length / 2)), () => res.socket?.destroy());
 }
 
 function sendRaw(res: ServerResponse, status: number, type: string, s: string): void {
