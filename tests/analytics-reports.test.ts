@@ -56,7 +56,8 @@ test('async reports: windows back to 913 days, rows keep their ids, numbers matc
   // 914 days back in ≤186-day windows: 5 reports per account (the sandbox refuses anything wider or older).
   const reqs = sb.requests();
   const creates = reqs.filter((r) => r.method === 'POST' && r.path.endsWith('/reports'));
-  assert.equal(creates.length, 2 * 5 + 2 * 5);
+  // campaign_analytics stitches its days older than the sync API's 89 from CAMPAIGN DAY reports: 5 more.
+  assert.equal(creates.length, 2 * 5 + 2 * 5 + 2 * 5);
   // Several reports in flight: more were created before the first file was downloaded.
   const firstDownload = reqs.findIndex((r) => r.operationId === 'report/download');
   assert.ok(reqs.slice(0, firstDownload).filter((r) => r.method === 'POST').length >= 3, 'reports run concurrently');

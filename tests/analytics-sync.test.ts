@@ -41,7 +41,8 @@ function analyticsRequests(): Array<{ path: string; q: URLSearchParams }> {
 
 test('sync analytics: every (entity, day) row of every status, batched ≤250 ids, ≤90 days, attribution on every call; restated days re-read', async () => {
   const attribution = { click_window_days: 7, engagement_window_days: 1, view_window_days: 1, conversion_report_time: 'TIME_OF_CONVERSION' as const };
-  const config = sandboxConfig(sb.baseUrl, { start_date: '2024-01-01', attribution, lookback_window_days: 14, advanced: { today: TODAY } });
+  // The sync API's whole reach (older days are stitched from reports: analytics-stitched-history.test.ts).
+  const config = sandboxConfig(sb.baseUrl, { start_date: plusDays(TODAY, -89), attribution, lookback_window_days: 14, advanced: { today: TODAY } });
   sb.resetStats();
   // The planner's debug line announces each binding's calls before it makes them.
   const lines: Array<{ msg: string; stream?: string; calls?: number; reason?: string }> = [];
@@ -168,7 +169,8 @@ test('user_account_analytics and pin_analytics: daily rows; a refused pin analyt
 });
 
 test('a pass stopped after its first account resumes there: the finished account re-reads only its lookback', async () => {
-  const config = sandboxConfig(sb.baseUrl, { start_date: '2024-01-01', lookback_window_days: 5, advanced: { today: TODAY } });
+  // Within the sync API's reach (no stitched history from reports).
+  const config = sandboxConfig(sb.baseUrl, { start_date: plusDays(TODAY, -89), lookback_window_days: 5, advanced: { today: TODAY } });
   const [first, second] = sb.data.adAccountIds() as [string, string];
   const stop = new AbortController();
   let run: Awaited<ReturnType<typeof runBindings>> | undefined;

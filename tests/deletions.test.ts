@@ -1,6 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSandbox, type Sandbox } from '../src/sandbox/index.js';
+import type { DeletableEntity } from '../src/sandbox/data.js';
 import { runPass, sandboxConfig } from './entities-helpers.js';
 
 // Full-refresh listings: an object the previous complete pass captured and the current complete
@@ -51,3 +52,38 @@ test('incremental streams never delete', async () => {
   const first = await runPass(sandboxConfig(sb), 'campaigns');
   assert.equal(first.state.present, undefined);
 });
+
+// Every full-refresh listing, with the object deleted in the sandbox between two passes.
+const DELETED: Array<[stream: string, entity: DeletableEntity]> = [
+  ['boards', 'boards'],
+  ['board_sections', 'sections'],
+  ['board_pins', 'pins'],
+  ['board_section_pins', 'pins'],
+  ['audiences', 'audiences'],
+  ['customer_lists', 'customer_lists'],
+  ['conversion_tags', 'conversion_tags'],
+  ['keywords', 'keywords'],
+  ['catalogs_feeds', 'feeds'],
+  ['catalogs_product_groups', 'product_groups'],
+  // The sandbox has one catalog: deleting it last leaves the other catalog listings something to list.
+  ['catalogs', 'catalogs'],
+];
+
+for (const [stream, entity] of DELETED) {
+  test(`${stream}: an object deleted between two complete passes gets exactly one deletion document`, async () => {
+    const config = sandboxConfig(sb);
+    const first = await runPass(config, stream, { syncMode: 'full_refresh' });
+    const captured = first.docs.filter((d) => !d._meta);
+    assert.ok(captured.length >= 1, `${stream}: the sandbox has objects to delete`);
+    assert.deepEqual(deletions(first.docs), []);
+    const victim = String(captured[captured.length - 1].id);
+    sb.control({ action: 'delete', entity, ids: [victim] });
+
+    const second = await runPass(config, stream, { syncMode: 'full_refresh', state: first.state });
+    assert.deepEqual(deletions(second.docs), [{ id: victim, _meta: { op: 'd' } }]);
+    const kept = second.docs.filter((d) => !d._meta).map((d) => String(d.id));
+    assert.deepEqual(kept.sort(), captured.map((d) => String(d.id)).filter((id) => id !== victim).sort(), 'the others are captured again');
+    const third = await runPass(config, stream, { syncMode: 'full_refresh', state: second.state });
+    assert.deepEqual(deletions(third.docs), [], 'deleted once, not again');
+  });
+}

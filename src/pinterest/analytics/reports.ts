@@ -3,7 +3,8 @@ import type { PinterestClient } from '../client-types.js';
 import { reportColumnsFor } from '../columns.js';
 import type { PinterestConfig } from '../config.js';
 import type { AdAccountRef, StrategyEnv, StrategyFn } from '../streams/strategy.js';
-import type { ReportDef } from '../streams/types.js';
+import type { ReportDef, StreamDef } from '../streams/types.js';
+import type { PassEvent } from '../../connector/pass-events.js';
 import { sleep } from '../retry.js';
 import { accountDay, accountDayEvent, attributionParams, httpStatusOf, stringifyIds } from './common.js';
 import { plan, planSummary, type Plan } from './planner.js';
@@ -37,7 +38,7 @@ export function reportBody(def: ReportDef, config: Pick<PinterestConfig, 'attrib
     end_date: w.end,
     granularity,
     level,
-    columns: custom?.columns?.length ? custom.columns : reportColumnsFor(level),
+    columns: custom?.columns?.length ? custom.columns : def.columns ? [...def.columns] : reportColumnsFor(level),
     ...attributionParams(config, custom ?? {}),
     report_format: 'JSON',
   };
@@ -162,12 +163,28 @@ function jobOptions(config: PinterestConfig): ReportJobOptions & { concurrency: 
 }
 
 export const asyncReport: StrategyFn<ReportDef> = async function* (env) {
-  const { def, client, ctx, parents, config } = env;
-  const accounts = await parents.analyticsAccounts(ctx.signal);
+  const accounts = await env.parents.analyticsAccounts(env.ctx.signal);
+  const p = reportPlan(env, accounts);
+  env.ctx.log.debug(planSummary(p), 'analytics request plan');
+  yield* reportEvents(env, { def: env.def, accounts, windows: p.accounts });
+};
+
+/** The report jobs of one pass: what to request, and each account's windows (oldest first). */
+export interface ReportJobs {
+  /** Level, granularity and columns to request; `name` and `key` are the collection's. */
+  def: ReportDef;
+  accounts: AdAccountRef[];
+  windows: ReadonlyArray<{ account: string; windows: DateWindow[] }>;
+  /** Fits a row to its collection (e.g. stitched history renames id columns); false drops it. */
+  adapt?: (row: Record<string, unknown>) => boolean;
+}
+
+/** Runs report jobs and yields their rows as documents, each account's windows in order, then its cursor. */
+export async function* reportEvents(env: StrategyEnv<StreamDef>, jobs: ReportJobs): AsyncGenerator<PassEvent, void, undefined> {
+  const { client, ctx, parents, config } = env;
+  const { def, accounts, adapt } = jobs;
   const byId = new Map(accounts.map((a) => [a.id, a]));
   const refused = new Set<string>();
-  const p = reportPlan(env, accounts);
-  ctx.log.debug(planSummary(p), 'analytics request plan');
   const { concurrency, ...opts } = jobOptions(config);
   const limit = reportLimitFor(client, concurrency);
 
@@ -175,7 +192,7 @@ export const asyncReport: StrategyFn<ReportDef> = async function* (env) {
   // independent, so whichever account's next job finishes first is emitted first, and a slow job
   // holds up only its own account. Jobs start round-robin across accounts, a bounded number ahead.
   interface Job { account: string; window: DateWindow; report?: Promise<FinishedReport> }
-  const queues = p.accounts.map((a) => a.windows.map((window): Job => ({ account: a.account, window })));
+  const queues = jobs.windows.map((a) => a.windows.map((window): Job => ({ account: a.account, window })));
   const startOrder: Job[] = [];
   for (let k = 0; queues.some((q) => k < q.length); k++) for (const q of queues) if (k < q.length) startOrder.push(q[k]);
   let started = 0;
@@ -228,6 +245,7 @@ export const asyncReport: StrategyFn<ReportDef> = async function* (env) {
           }
           // Every report is one advertiser's (an ad account's): rows name it even when the file does not.
           if (row.ADVERTISER_ID == null) row.ADVERTISER_ID = j.account;
+          if (adapt && !adapt(row)) continue;
           if (key !== null) {
             if (/^\d{4}-\d{2}-\d{2}/.test(key)) row.DATE ??= key; // BY_DATE files
             else if (idColumn && row[idColumn] == null) row[idColumn] = key;
@@ -259,4 +277,4 @@ export const asyncReport: StrategyFn<ReportDef> = async function* (env) {
     yield accountDayEvent(j.account, j.window.end);
   }
   if (skipped) ctx.log.warn({ stream: def.name, rows: skipped, key: def.key }, 'report rows lacking a key field were skipped');
-};
+}

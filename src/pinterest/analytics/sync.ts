@@ -9,6 +9,8 @@ import { idsPerCall } from '../url-budget.js';
 import type { RefusalKind } from '../client-types.js';
 import { markSettled, settledBefore } from './settled.js';
 import { isRoleRefused, isUrlTooLong } from '../strategies/refusals.js';
+import { historyJobs, historySummary } from './history.js';
+import { reportEvents } from './reports.js';
 
 // GET /ad_accounts/{id}[/campaigns|/ad_groups|/ads]/analytics: DAY rows for every entity of every
 // configured status, ≤250 ids and ≤90 days per call, every documented column.
@@ -63,6 +65,10 @@ export const syncAnalytics: StrategyFn<SyncAnalyticsDef> = async function* (env)
   const idParam = def.ids?.param;
   const { plan: p, accounts } = await syncPlan(env);
   ctx.log.debug(planSummary(p), 'analytics request plan');
+  // Days older than the sync API's reach come first, from DAY reports of the same level.
+  const history = historyJobs(def, env.config, ctx.state, env.today, p, accounts);
+  if (def.history) ctx.log.debug(historySummary(history, p), 'stitched history plan: days from async reports, then from the sync API');
+  if (history) yield* reportEvents(env, history);
   const attribution = attributionParams(env.config);
   const settled = settledBefore(env.today, attribution);
   let skipped = 0;

@@ -101,6 +101,11 @@ export interface SyncAnalyticsDef extends StreamBase {
   ids?: { of: AdEntityKind; param: 'campaign_ids' | 'ad_group_ids' | 'ad_ids'; batch: number };
   /** Targeting breakdowns (…/targeting_analytics): the endpoint's targeting types, how many per call. */
   targeting?: { types: readonly string[]; perCall: number };
+  /**
+   * Stitched history: days older than the sync API's floor (89 days back) come from DAY reports of
+   * this level, whose `reportIdColumn` names the row's entity when `idColumn` is absent.
+   */
+  history?: { level: 'ADVERTISER' | 'CAMPAIGN' | 'AD_GROUP' | 'PIN_PROMOTION'; reportIdColumn: string };
 }
 
 export type ReportGranularity = 'TOTAL' | 'DAY' | 'HOUR' | 'WEEK' | 'MONTH';
@@ -112,6 +117,8 @@ export interface ReportDef extends StreamBase {
   granularity: ReportGranularity;
   /** A user-defined report (custom_reports[]): its columns, filters and attribution. */
   custom?: CustomReport;
+  /** Columns to request instead of every column of the level (stitched history: those the sync API has too). */
+  columns?: readonly string[];
 }
 
 export type StreamDef =
