@@ -65,7 +65,7 @@ export function historyJobs(def: SyncAnalyticsDef, config: PinterestConfig, stat
     accounts: windows.map((w) => accounts.get(w.account)).filter((a): a is AdAccountRef => a !== undefined),
     windows,
     adapt(row) {
-      if (row[idColumn] == null) row[idColumn] = row[reportIdColumn];
+      if (row[idColumn] == null && row[reportIdColumn] != null) row[idColumn] = row[reportIdColumn];
       return wanted === null || wanted.has(String(row[idColumn]));
     },
   };

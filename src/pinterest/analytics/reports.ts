@@ -245,11 +245,12 @@ export async function* reportEvents(env: StrategyEnv<StreamDef>, jobs: ReportJob
           }
           // Every report is one advertiser's (an ad account's): rows name it even when the file does not.
           if (row.ADVERTISER_ID == null) row.ADVERTISER_ID = j.account;
-          if (adapt && !adapt(row)) continue;
           if (key !== null) {
             if (/^\d{4}-\d{2}-\d{2}/.test(key)) row.DATE ??= key; // BY_DATE files
             else if (idColumn && row[idColumn] == null) row[idColumn] = key;
           }
+          // After the file's own key is applied: a BY_ID file may name a row's entity only there.
+          if (adapt && !adapt(row)) continue;
           let complete = true;
           for (const f of keyFields) {
             const v = row[f];
